@@ -1,0 +1,119 @@
+// The only importer of the compiled addon. Everything else goes through `addon()`.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { TdMpcError } from './errors.js';
+
+/** An opaque native tensor handle (a type-tagged N-API external). */
+export interface TensorHandle {
+  readonly __tdmpc2TensorHandle: unique symbol;
+}
+
+/** Raw CUDA report of the addon. */
+export interface NativeCudaInfo {
+  compiled: boolean;
+  available: boolean;
+  reason?: string;
+  runtimeVersion?: number;
+  driverVersion?: number;
+  devices?: CudaDevice[];
+}
+
+/** One CUDA device. */
+export interface CudaDevice {
+  id: number;
+  name: string;
+  computeCapability: string;
+  totalMemory: number;
+  multiprocessors: number;
+}
+
+/** The functions the compiled addon exports (native/binding). Device -1 is the CPU. */
+export interface NativeAddon {
+  backends(): { cpu: { isa: CpuIsa; threads: number }; cuda: NativeCudaInfo; builder: string };
+  exportNames(): string[];
+  tensorFromArray(data: Float32Array, shape: readonly number[], device: number): TensorHandle;
+  tensorZeros(shape: readonly number[], device: number): TensorHandle;
+  tensorRead(t: TensorHandle, out?: Float32Array): Float32Array;
+  tensorWrite(t: TensorHandle, data: Float32Array): void;
+  tensorFill(t: TensorHandle, value: number): void;
+  tensorCopy(dst: TensorHandle, src: TensorHandle): void;
+  tensorView(t: TensorHandle, offset: number, shape: readonly number[]): TensorHandle;
+  tensorShape(t: TensorHandle): number[];
+  tensorDevice(t: TensorHandle): number;
+  tensorDispose(t: TensorHandle): void;
+  tensorIsDisposed(t: TensorHandle): boolean;
+  linearForward(X: TensorHandle, W: TensorHandle, b: TensorHandle | null, Y: TensorHandle): void;
+  linearBackward(
+    X: TensorHandle,
+    W: TensorHandle,
+    dY: TensorHandle,
+    dX: TensorHandle | null,
+    dW: TensorHandle | null,
+    db: TensorHandle | null,
+  ): void;
+}
+
+/** The SIMD path the CPU kernels run. */
+export type CpuIsa = 'avx512' | 'avx2' | 'scalar';
+
+/** Where the loaded binary came from. */
+export interface BinaryInfo {
+  /** Absolute path of the `.node` file. */
+  path: string;
+  /** `prebuilt` from prebuilds/, `source` when built on this machine. */
+  origin: 'prebuilt' | 'source';
+  /** The build system that produced it: `cmake-js` or `node-gyp`. */
+  builder: string;
+}
+
+/** What `backends()` reports. */
+export interface Backends {
+  cpu: { isa: CpuIsa; threads: number };
+  cuda:
+    | { compiled: boolean; available: true; devices: CudaDevice[]; runtimeVersion?: number; driverVersion?: number }
+    | { compiled: boolean; available: false; reason: string; runtimeVersion?: number; driverVersion?: number };
+  binary: BinaryInfo;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+let loaded: { addon: NativeAddon; path: string } | undefined;
+
+function load(): { addon: NativeAddon; path: string } {
+  const require = createRequire(import.meta.url);
+  // TDMPC2_ADDON points at a specific binary (tests of the node-gyp build, debugging).
+  const explicit = process.env.TDMPC2_ADDON;
+  try {
+    if (explicit) return { addon: require(explicit) as NativeAddon, path: explicit };
+    const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
+    const path = nodeGypBuild.path(packageRoot);
+    return { addon: require(path) as NativeAddon, path };
+  } catch (e) {
+    throw new TdMpcError(
+      'ERR_NATIVE_LOAD',
+      `tdmpc2: could not load the native addon (${(e as Error).message}). ` +
+        'Build it with `npm run build:native` (cmake) or `npm run build:gyp` (CPU only).',
+    );
+  }
+}
+
+/** The loaded addon (loaded on first use). */
+export function addon(): NativeAddon {
+  loaded ??= load();
+  return loaded.addon;
+}
+
+/** Which backends this binary and machine offer, and which binary was loaded. */
+export function backends(): Backends {
+  const a = addon();
+  const raw = a.backends();
+  const path = loaded!.path;
+  const binary: BinaryInfo = {
+    path,
+    origin: /[\\/]prebuilds[\\/]/.test(path) ? 'prebuilt' : 'source',
+    builder: raw.builder,
+  };
+  return { cpu: raw.cpu, cuda: raw.cuda as Backends['cuda'], binary };
+}

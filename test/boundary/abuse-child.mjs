@@ -1,0 +1,190 @@
+// Feeds every exported native function bad input, argument by argument, and reports what each
+// call threw as JSON on stdout. Runs in a forked child so that a crash (abort, segfault) fails
+// the test that forked it instead of killing the test runner.
+//
+// ARGUMENT TABLE: one entry per native export. Each argument has a kind; the kinds define the bad
+// values to try and the error each must raise. A new export without an entry fails the test.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const addon = process.env.TDMPC2_ADDON
+  ? require(process.env.TDMPC2_ADDON)
+  : require(require('node-gyp-build').path(root));
+
+const cuda = addon.backends().cuda;
+const T = (shape) => addon.tensorZeros(shape, -1);
+const F = (n) => new Float32Array(n);
+
+// Argument kinds:
+//   tensor(shape, strict) a live tensor; strict 'shape' gets wrong-shape variants (last dim + 1,
+//                   an extra dim), 'numel' only the wrong element count, false none
+//   optTensor(shape) the same, or null
+//   handle()        any tensor handle, disposed allowed (dispose, isDisposed)
+//   f32(n)          a Float32Array of length n;  optF32(n) the same, or undefined
+//   shape(dims)     an array of dimensions;      device()  -1 or a CUDA id
+//   number(v)       a number;                    int(v, lo, hi) an integer in [lo, hi]
+const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
+const optTensor = (shape) => ({ kind: 'optTensor', make: () => T(shape), shape, strict: 'shape' });
+const handle = () => ({ kind: 'handle', make: () => T([2]) });
+const f32 = (n) => ({ kind: 'f32', make: () => F(n), n });
+const optF32 = (n) => ({ kind: 'optF32', make: () => F(n), n });
+const shape = (dims) => ({ kind: 'shape', make: () => dims });
+const device = () => ({ kind: 'device', make: () => -1 });
+const number = (v) => ({ kind: 'number', make: () => v });
+const int = (v, lo, hi) => ({ kind: 'int', make: () => v, lo, hi });
+
+const M = 3, K = 4, N = 5;
+export const TABLE = {
+  backends: [],
+  exportNames: [],
+  tensorFromArray: [f32(6), shape([2, 3]), device()],
+  tensorZeros: [shape([2, 3]), device()],
+  tensorRead: [tensor([2, 3], false), optF32(6)],
+  tensorWrite: [tensor([2, 3], false), f32(6)],
+  tensorFill: [tensor([2, 3], false), number(1.5)],
+  tensorCopy: [tensor([2, 3], 'numel'), tensor([2, 3], 'numel')],
+  tensorView: [tensor([2, 3], false), int(1, 0, 6), shape([5])],
+  tensorShape: [tensor([2, 3], false)],
+  tensorDevice: [tensor([2, 3], false)],
+  tensorDispose: [handle()],
+  tensorIsDisposed: [handle()],
+  linearForward: [tensor([M, K]), tensor([N, K]), optTensor([N]), tensor([M, N])],
+  linearBackward: [
+    tensor([M, K]), tensor([N, K]), tensor([M, N]),
+    optTensor([M, K]), optTensor([N, K]), optTensor([N]),
+  ],
+};
+
+function disposed() {
+  const t = T([2]);
+  addon.tensorDispose(t);
+  return t;
+}
+
+function wrongShape(dims) {
+  const d = dims.slice();
+  d[d.length - 1] += 1;
+  return T(d);
+}
+
+// [label, value, expected error: 'TypeError' | 'RangeError' | code string]
+function badValues(spec) {
+  const notTensor = [
+    ['undefined', undefined, 'TypeError'],
+    ['a number', 42, 'TypeError'],
+    ['a string', 'x', 'TypeError'],
+    ['a plain object', {}, 'TypeError'],
+    ['a Float32Array', F(2), 'TypeError'],
+    ['an external of another kind', addon.exportNames, 'TypeError'],
+  ];
+  switch (spec.kind) {
+    case 'tensor':
+    case 'optTensor': {
+      const out = spec.kind === 'tensor' ? notTensor : notTensor.slice(1);
+      out.push(['a disposed tensor', disposed(), 'ERR_DISPOSED']);
+      if (spec.strict) {
+        out.push(['a tensor of the wrong shape', wrongShape(spec.shape), 'RangeError']);
+        if (spec.strict === 'shape') out.push(['a tensor with an extra dim', T([...spec.shape, 1]), 'RangeError']);
+      }
+      return out;
+    }
+    case 'handle':
+      return notTensor;
+    case 'f32':
+    case 'optF32': {
+      const out = [
+        ['a number array', [1, 2], 'TypeError'],
+        ['a Float64Array', new Float64Array(spec.n), 'TypeError'],
+        ['a Float32Array of the wrong length', F(spec.n + 1), 'RangeError'],
+      ];
+      if (spec.kind === 'f32') out.unshift(['undefined', undefined, 'TypeError']);
+      return out;
+    }
+    case 'shape':
+      return [
+        ['a string', 'x', 'TypeError'],
+        ['an empty array', [], 'RangeError'],
+        ['five dims', [1, 1, 1, 1, 1], 'RangeError'],
+        ['a negative dim', [-1], 'RangeError'],
+        ['a fractional dim', [1.5], 'RangeError'],
+        ['a string dim', ['a'], 'TypeError'],
+        ['a huge shape', [2 ** 30, 2 ** 30], 'RangeError'],
+        ['an infinite dim', [Infinity], 'RangeError'],
+      ];
+    case 'device':
+      return [
+        ['a string', 'cpu', 'TypeError'],
+        ['-2', -2, 'RangeError'],
+        ['a fraction', 0.5, 'RangeError'],
+        ['NaN', NaN, 'RangeError'],
+        cuda.available ? ['a missing device', 999, 'RangeError'] : ['cuda:0 without CUDA', 0, 'ERR_CUDA'],
+      ];
+    case 'number':
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a string', '1', 'TypeError'],
+        ['an object', {}, 'TypeError'],
+      ];
+    case 'int':
+      return [
+        ['a string', '1', 'TypeError'],
+        ['below range', spec.lo - 1, 'RangeError'],
+        ['above range', spec.hi + 1, 'RangeError'],
+        ['a fraction', spec.lo + 0.5, 'RangeError'],
+        ['NaN', NaN, 'RangeError'],
+      ];
+    default:
+      throw new Error(`unknown kind ${spec.kind}`);
+  }
+}
+
+function classify(e) {
+  if (!(e instanceof Error)) return { kind: `non-Error ${typeof e}`, message: String(e) };
+  if (e instanceof TypeError) return { kind: 'TypeError', message: e.message };
+  if (e instanceof RangeError) return { kind: 'RangeError', message: e.message };
+  return { kind: e.code ?? 'Error', message: e.message };
+}
+
+const results = [];
+const missing = addon.exportNames().filter((name) => !(name in TABLE));
+for (const [name, specs] of Object.entries(TABLE)) {
+  const fn = addon[name];
+  if (typeof fn !== 'function') {
+    results.push({ name, label: 'export exists', ok: false, got: 'not exported' });
+    continue;
+  }
+  // The valid call must succeed.
+  try {
+    fn(...specs.map((s) => s.make()));
+    results.push({ name, label: 'valid arguments', ok: true });
+  } catch (e) {
+    results.push({ name, label: 'valid arguments', ok: false, got: classify(e) });
+  }
+  if (specs.length > 0) {
+    try {
+      fn();
+      results.push({ name, label: 'no arguments', ok: false, got: 'no error' });
+    } catch (e) {
+      const c = classify(e);
+      results.push({ name, label: 'no arguments', ok: c.kind === 'TypeError' && c.message.startsWith(`${name}:`), got: c, want: 'TypeError' });
+    }
+  }
+  specs.forEach((spec, i) => {
+    for (const [label, value, want] of badValues(spec)) {
+      const args = specs.map((s) => s.make());
+      args[i] = value;
+      try {
+        fn(...args);
+        results.push({ name, arg: i, label, ok: false, got: 'no error', want });
+      } catch (e) {
+        const c = classify(e);
+        const ok = c.kind === want && c.message.startsWith(`${name}:`);
+        results.push({ name, arg: i, label, ok, got: c, want });
+      }
+    }
+  });
+}
+process.stdout.write(JSON.stringify({ missing, results }) + '\n');

@@ -1,0 +1,26 @@
+// The devices the shared kernel suites run on: the CPU always, CUDA when this binary and machine
+// have it. CUDA cases skip visibly, with the reason, where it is unavailable.
+import { backends } from '../../lib/index.js';
+import type { Device } from '../../lib/nn/device.js';
+
+const info = backends();
+
+export const cudaAvailable = info.cuda.available;
+export const cudaSkipReason = info.cuda.available ? '' : info.cuda.reason;
+
+export interface BackendCase {
+  device: Device;
+  /** True when this backend cannot run here; the suite is skipped and says why. */
+  skip: boolean;
+  /** The describe() title, carrying the skip reason. */
+  title: string;
+}
+
+export const backendCases: BackendCase[] = [
+  { device: 'cpu', skip: false, title: `cpu (${info.cpu.isa})` },
+  {
+    device: 'cuda:0',
+    skip: !cudaAvailable,
+    title: cudaAvailable ? 'cuda:0' : `cuda:0 — skipped: CUDA unavailable (${cudaSkipReason})`,
+  },
+];
