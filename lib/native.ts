@@ -29,7 +29,10 @@ export interface CudaDevice {
   multiprocessors: number;
 }
 
-/** The functions the compiled addon exports (native/binding). Device -1 is the CPU. */
+/**
+ * The tensor and backend functions the compiled addon exports (native/binding). Device -1 is the
+ * CPU. Each kernel family declares its own functions next to its typed wrappers (nn/kernels/).
+ */
 export interface NativeAddon {
   backends(): { cpu: { isa: CpuIsa; threads: number }; cuda: NativeCudaInfo; builder: string };
   exportNames(): string[];
@@ -44,15 +47,6 @@ export interface NativeAddon {
   tensorDevice(t: TensorHandle): number;
   tensorDispose(t: TensorHandle): void;
   tensorIsDisposed(t: TensorHandle): boolean;
-  linearForward(X: TensorHandle, W: TensorHandle, b: TensorHandle | null, Y: TensorHandle): void;
-  linearBackward(
-    X: TensorHandle,
-    W: TensorHandle,
-    dY: TensorHandle,
-    dX: TensorHandle | null,
-    dW: TensorHandle | null,
-    db: TensorHandle | null,
-  ): void;
 }
 
 /** The SIMD path the CPU kernels run. */

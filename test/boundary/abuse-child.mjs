@@ -5,8 +5,9 @@
 // ARGUMENT TABLE: one entry per native export. Each argument has a kind; the kinds define the bad
 // values to try and the error each must raise. A new export without an entry fails the test.
 import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,27 +37,14 @@ const device = () => ({ kind: 'device', make: () => -1 });
 const number = (v) => ({ kind: 'number', make: () => v });
 const int = (v, lo, hi) => ({ kind: 'int', make: () => v, lo, hi });
 
-const M = 3, K = 4, N = 5;
-export const TABLE = {
-  backends: [],
-  exportNames: [],
-  tensorFromArray: [f32(6), shape([2, 3]), device()],
-  tensorZeros: [shape([2, 3]), device()],
-  tensorRead: [tensor([2, 3], false), optF32(6)],
-  tensorWrite: [tensor([2, 3], false), f32(6)],
-  tensorFill: [tensor([2, 3], false), number(1.5)],
-  tensorCopy: [tensor([2, 3], 'numel'), tensor([2, 3], 'numel')],
-  tensorView: [tensor([2, 3], false), int(1, 0, 6), shape([5])],
-  tensorShape: [tensor([2, 3], false)],
-  tensorDevice: [tensor([2, 3], false)],
-  tensorDispose: [handle()],
-  tensorIsDisposed: [handle()],
-  linearForward: [tensor([M, K]), tensor([N, K]), optTensor([N]), tensor([M, N])],
-  linearBackward: [
-    tensor([M, K]), tensor([N, K]), tensor([M, N]),
-    optTensor([M, K]), optTensor([N, K]), optTensor([N]),
-  ],
-};
+// One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int };
+const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
+export const TABLE = {};
+for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
+  const mod = await import(pathToFileURL(join(tableDir, file)).href);
+  Object.assign(TABLE, mod.default(kinds));
+}
 
 function disposed() {
   const t = T([2]);

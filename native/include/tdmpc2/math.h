@@ -1,0 +1,5 @@
+// Per-element math shared by the CPU and CUDA backends (host + device inline functions). Each
+// concern has its own header under math/; include this one to get them all.
+#pragma once
+#include "math/common.h"
+#include "math/philox.h"
