@@ -1,0 +1,146 @@
+/** A single DMC task environment: one MjModel and one MjData. */
+import { Episode } from './episode.js';
+import { CompiledModel } from './model.js';
+import type { Mujoco } from './mujoco.js';
+import { renderSvg } from './render/svg.js';
+import { box } from './spaces.js';
+import type { TaskDefinition } from './task.js';
+import { ACTION_REPEAT } from './episode.js';
+import type { Box, Env, EnvState, RenderOptions, ResetOptions, ResetResult, StepResult } from './types.js';
+import { checkActionVector, checkEnvState, describeType } from './validate.js';
+import { checkSeed } from './rng.js';
+
+/** Default frame size of {@link DmcEnv.render}. */
+export const DEFAULT_FRAME = { width: 320, height: 240 } as const;
+
+/** Checks optional render options and fills in the defaults. */
+export function frameSize(options: RenderOptions | undefined, where: string): { width: number; height: number } {
+  const size = { width: options?.width ?? DEFAULT_FRAME.width, height: options?.height ?? DEFAULT_FRAME.height };
+  for (const key of ['width', 'height'] as const) {
+    const value = size[key];
+    if (!Number.isInteger(value) || value < 1 || value > 8192) {
+      throw new RangeError(`${where}: options.${key}: expected an integer in [1, 8192], got ${String(value)}`);
+    }
+  }
+  return size;
+}
+
+/** Checks `reset` options and returns the seed, if any. */
+export function resetSeed(options: unknown, where: string): number | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: options: expected an object like { seed: 1 }, got ${describeType(options)}`);
+  }
+  const seed = (options as ResetOptions).seed;
+  return seed === undefined ? undefined : checkSeed(seed, where);
+}
+
+/**
+ * A DMC task as a Gymnasium-like {@link Env}. Create it with {@link makeEnv}.
+ *
+ * Each decision applies the action for {@link ACTION_REPEAT} DMC control steps and sums their
+ * rewards; an episode is DMC's 1000 control steps, so 500 decisions, after which `truncated`
+ * is true and `step` requires a `reset`.
+ */
+export class DmcEnv implements Env {
+  readonly name: string;
+  readonly observationSpace: Box;
+  readonly actionSpace: Box;
+  readonly maxEpisodeSteps: number;
+  readonly actionRepeat = ACTION_REPEAT;
+  private readonly definition: TaskDefinition;
+  private compiled: CompiledModel | undefined;
+  private episode: Episode | undefined;
+
+  /** @internal Use {@link makeEnv}. */
+  constructor(mj: Mujoco, definition: TaskDefinition, seed: number) {
+    this.definition = definition;
+    this.name = definition.name;
+    const compiled = new CompiledModel(mj, definition.xml);
+    try {
+      this.episode = new Episode(definition, compiled, definition.bind(compiled), seed);
+    } catch (error) {
+      compiled.delete();
+      throw error;
+    }
+    this.compiled = compiled;
+    this.maxEpisodeSteps = this.episode.maxEpisodeSteps;
+    this.observationSpace = box(definition.observationSize, -Infinity, Infinity);
+    this.actionSpace = box(compiled.nu, -1, 1);
+  }
+
+  reset(options?: ResetOptions): ResetResult {
+    const episode = this.open('reset');
+    const seed = resetSeed(options, `${this.name}.reset`);
+    const obs = new Float32Array(this.definition.observationSize);
+    episode.reset(seed, obs, 0);
+    return { obs, info: { elapsedSteps: 0 } };
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    const episode = this.open('step');
+    const where = `${this.name}.step`;
+    const values = checkActionVector(action, this.actionSpace.shape[0]!, where, 'action');
+    if (!episode.isRunning) {
+      throw new Error(
+        episode.elapsedSteps >= this.maxEpisodeSteps
+          ? `${where}: the episode ended at the time limit (${this.maxEpisodeSteps} steps); call reset()`
+          : `${where}: no episode is running; call reset() first`,
+      );
+    }
+    const obs = new Float32Array(this.definition.observationSize);
+    const reward = episode.step(values, 0, obs, 0);
+    return {
+      obs,
+      reward,
+      terminated: false,
+      truncated: !episode.isRunning,
+      info: { elapsedSteps: episode.elapsedSteps },
+    };
+  }
+
+  getState(): EnvState {
+    return this.open('getState').getState();
+  }
+
+  setState(state: EnvState): Float32Array {
+    const episode = this.open('setState');
+    const checked = checkEnvState(state, this.stateShape(), `${this.name}.setState`);
+    episode.setState(checked);
+    const obs = new Float32Array(this.definition.observationSize);
+    episode.copyObservation(obs, 0);
+    return obs;
+  }
+
+  render(options?: RenderOptions): string {
+    const episode = this.open('render');
+    const size = frameSize(options, `${this.name}.render`);
+    return renderSvg(episode.sim, this.definition.view, size, episode.boundTask.geomPositions?.(episode.taskParameters));
+  }
+
+  close(): void {
+    this.episode?.delete();
+    this.compiled?.delete();
+    this.episode = undefined;
+    this.compiled = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private open(method: string): Episode {
+    if (this.episode === undefined) throw new Error(`${this.name}.${method}: the environment is closed`);
+    return this.episode;
+  }
+
+  private stateShape() {
+    return {
+      task: this.name,
+      physicsLength: this.compiled!.integrationStateSize,
+      parameterCount: this.definition.parameterCount,
+      observationSize: this.definition.observationSize,
+      maxEpisodeSteps: this.maxEpisodeSteps,
+    };
+  }
+}

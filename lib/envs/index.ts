@@ -1,0 +1,26 @@
+/**
+ * DeepMind Control Suite tasks on the MuJoCo WebAssembly build, with a Gymnasium-like API.
+ *
+ * ```ts
+ * import { loadMujoco, makeEnv } from './envs/index.js';
+ * await loadMujoco();                       // once per process (or worker thread)
+ * const env = makeEnv('cartpole-swingup', { seed: 1 });
+ * let { obs } = env.reset();
+ * const { obs: next, reward, truncated } = env.step(new Float32Array([0.5]));
+ * env.close();
+ * ```
+ */
+export { loadMujoco, type Mujoco } from './mujoco.js';
+export { listTasks, makeEnv, type MakeEnvOptions } from './registry.js';
+export { DmcEnv } from './dmc-env.js';
+export { tolerance, type Sigmoid, type ToleranceOptions } from './rewards.js';
+export type {
+  Box,
+  Env,
+  EnvInfo,
+  EnvState,
+  RenderOptions,
+  ResetOptions,
+  ResetResult,
+  StepResult,
+} from './types.js';

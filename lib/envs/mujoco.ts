@@ -1,0 +1,45 @@
+/**
+ * Loading the MuJoCo WebAssembly module (`@mujoco/mujoco`).
+ *
+ * The module is instantiated once per thread and shared by every environment: instantiating
+ * it compiles ~10 MB of wasm, and one instance can hold many models and datas. Each worker
+ * thread that imports this file gets its own instance, as the module requires.
+ */
+import loadMujocoModule from '@mujoco/mujoco';
+import type { MainModule } from '@mujoco/mujoco';
+
+/** The instantiated MuJoCo WebAssembly module (embind API of `@mujoco/mujoco`). */
+export type Mujoco = MainModule;
+
+// The one lazily created instance per thread. Both are set once and never cleared: a failed
+// load keeps its rejected promise so every caller sees the same error.
+let loading: Promise<Mujoco> | undefined;
+let loaded: Mujoco | undefined;
+
+/**
+ * Loads the MuJoCo WebAssembly module, once per thread; later calls return the same promise.
+ * Await it before calling {@link makeEnv} or {@link makeVectorEnv}, which are synchronous.
+ *
+ * @returns the module, for callers who want to use the MuJoCo API directly.
+ */
+export function loadMujoco(): Promise<Mujoco> {
+  loading ??= loadMujocoModule().then((module) => {
+    loaded = module;
+    return module;
+  });
+  return loading;
+}
+
+/**
+ * The loaded module, for the synchronous constructors.
+ * @throws Error when {@link loadMujoco} has not finished yet.
+ */
+export function requireMujoco(caller: string): Mujoco {
+  if (loaded === undefined) {
+    throw new Error(
+      `${caller}: the MuJoCo WebAssembly module is not loaded; ` +
+        '`await loadMujoco()` once before creating environments',
+    );
+  }
+  return loaded;
+}
