@@ -21,6 +21,6 @@ export const backendCases: BackendCase[] = [
   {
     device: 'cuda:0',
     skip: !cudaAvailable,
-    title: cudaAvailable ? 'cuda:0' : `cuda:0 — skipped: CUDA unavailable (${cudaSkipReason})`,
+    title: cudaAvailable ? 'cuda:0' : `cuda:0 [skip: ${cudaSkipReason}]`,
   },
 ];
