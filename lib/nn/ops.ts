@@ -2,3 +2,4 @@
 // in (hot paths reuse workspaces); the native side validates shapes and devices and throws
 // TypeError/RangeError naming the op and the argument.
 export * from './kernels/linear.js';
+export * from './kernels/elementwise.js';

@@ -27,8 +27,9 @@ const F = (n) => new Float32Array(n);
 //   f32(n)          a Float32Array of length n;  optF32(n) the same, or undefined
 //   shape(dims)     an array of dimensions;      device()  -1 or a CUDA id
 //   number(v)       a number;                    int(v, lo, hi) an integer in [lo, hi]
+//   bool(v)         a boolean
 const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
-const optTensor = (shape) => ({ kind: 'optTensor', make: () => T(shape), shape, strict: 'shape' });
+const optTensor = (shape, strict = 'shape') => ({ kind: 'optTensor', make: () => T(shape), shape, strict });
 const handle = () => ({ kind: 'handle', make: () => T([2]) });
 const f32 = (n) => ({ kind: 'f32', make: () => F(n), n });
 const optF32 = (n) => ({ kind: 'optF32', make: () => F(n), n });
@@ -36,9 +37,10 @@ const shape = (dims) => ({ kind: 'shape', make: () => dims });
 const device = () => ({ kind: 'device', make: () => -1 });
 const number = (v) => ({ kind: 'number', make: () => v });
 const int = (v, lo, hi) => ({ kind: 'int', make: () => v, lo, hi });
+const bool = (v = false) => ({ kind: 'bool', make: () => v });
 
 // One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
-const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int };
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool };
 const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
 export const TABLE = {};
 for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
@@ -115,6 +117,12 @@ function badValues(spec) {
         ['undefined', undefined, 'TypeError'],
         ['a string', '1', 'TypeError'],
         ['an object', {}, 'TypeError'],
+      ];
+    case 'bool':
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a number', 1, 'TypeError'],
+        ['a string', 'true', 'TypeError'],
       ];
     case 'int':
       return [
