@@ -109,6 +109,13 @@ export class CompiledModel {
     return (this.model.jnt_dofadr as Int32Array)[this.id('joint', jointName)]!;
   }
 
+  /** Size parameters of a named site. */
+  siteSize(name: string): [number, number, number] {
+    const sizes = this.model.site_size as Float64Array;
+    const at = 3 * this.id('site', name);
+    return [sizes[at]!, sizes[at + 1]!, sizes[at + 2]!];
+  }
+
   /** Sets or clears MuJoCo's "actuation disabled" flag (DMC resets with actuation off). */
   setActuationDisabled(disabled: boolean): void {
     const flags = this.option.disableflags;

@@ -4,12 +4,32 @@ import { requireMujoco } from './mujoco.js';
 import { closeMatches } from './names.js';
 import { checkSeed } from './rng.js';
 import type { TaskDefinition } from './task.js';
+import { ACROBOT_SWINGUP } from './tasks/acrobot.js';
 import { CARTPOLE_TASKS } from './tasks/cartpole.js';
+import { CHEETAH_RUN } from './tasks/cheetah.js';
+import { CUP_CATCH } from './tasks/cup.js';
+import { FINGER_SPIN } from './tasks/finger.js';
+import { HOPPER_TASKS } from './tasks/hopper.js';
+import { PENDULUM_SWINGUP } from './tasks/pendulum.js';
+import { POINT_MASS_EASY } from './tasks/point-mass.js';
+import { REACHER_TASKS } from './tasks/reacher.js';
+import { WALKER_TASKS } from './tasks/walker.js';
 import { describeType } from './validate.js';
 
 /** Every task, in the order {@link listTasks} reports them. */
 const TASKS: ReadonlyMap<string, TaskDefinition> = new Map(
-  [...CARTPOLE_TASKS].map((task) => [task.name, task]),
+  [
+    ...CARTPOLE_TASKS,
+    PENDULUM_SWINGUP,
+    ACROBOT_SWINGUP,
+    POINT_MASS_EASY,
+    ...REACHER_TASKS,
+    FINGER_SPIN,
+    CUP_CATCH,
+    CHEETAH_RUN,
+    ...WALKER_TASKS,
+    ...HOPPER_TASKS,
+  ].map((task) => [task.name, task]),
 );
 
 /** Names of the available tasks (`domain-task`), e.g. `cartpole-swingup`. */

@@ -7,7 +7,7 @@ import { loadMujoco, makeEnv } from '../../lib/envs/index.js';
 import { CompiledModel } from '../../lib/envs/model.js';
 import { Simulation } from '../../lib/envs/simulation.js';
 import { CARTPOLE_XML } from '../../lib/envs/models/cartpole.js';
-import { angleOf, clip, runEpisode, type Policy } from './helpers.js';
+import { angleOf, clip, runEpisode, wrapAngle, type Policy } from './helpers.js';
 
 let mj: Awaited<ReturnType<typeof loadMujoco>>;
 beforeAll(async () => {
@@ -85,5 +85,51 @@ describe('scripted controllers', () => {
     const mean = meanReturn('cartpole-balance', () => lqr);
     console.info(`cartpole-balance LQR: mean return ${mean.toFixed(1)} over seeds ${SEEDS.join(', ')}`);
     expect(mean).toBeGreaterThanOrEqual(900);
+  });
+
+  test('energy pumping then PD swings up and holds pendulum-swingup (return >= 600)', () => {
+    // Energy relative to resting upright: ½Iω² + mgl(cos θ − 1), with the 1 kg bob at 0.5 m.
+    const inertia = 1 * 0.5 ** 2 + 0.4 * 1 * 0.05 ** 2;
+    const mgl = 1 * 9.81 * 0.5;
+    const swingUp: Policy = (obs) => {
+      const [cosine, sine, velocity] = [obs[0]!, obs[1]!, obs[2]!];
+      const angle = angleOf(cosine, sine);
+      if (cosine > Math.cos(0.4)) return [clip(-10 * angle - 2 * velocity)];
+      const energy = 0.5 * inertia * velocity ** 2 + mgl * (cosine - 1);
+      // Push along the motion while short of the upright energy, against it when above.
+      const direction = velocity >= 0 ? 1 : -1;
+      return [clip(-5 * energy * direction)];
+    };
+    const mean = meanReturn('pendulum-swingup', () => swingUp);
+    console.info(`pendulum-swingup energy pumping: mean return ${mean.toFixed(1)}`);
+    expect(mean).toBeGreaterThanOrEqual(600);
+  });
+
+  test('PD to the origin solves point_mass-easy (return >= 800)', () => {
+    const pd: Policy = (obs) => [clip(-20 * obs[0]! - 5 * obs[2]!), clip(-20 * obs[1]! - 5 * obs[3]!)];
+    const mean = meanReturn('point_mass-easy', () => pd);
+    console.info(`point_mass-easy PD: mean return ${mean.toFixed(1)}`);
+    expect(mean).toBeGreaterThanOrEqual(800);
+  });
+
+  test('inverse kinematics plus joint PD solves reacher-easy (return >= 800)', () => {
+    // Shoulder to hand and hand to finger are both 0.12 m.
+    const L1 = 0.12;
+    const L2 = 0.12;
+    const reach: Policy = (obs) => {
+      const [q1, q2, dx, dy, v1, v2] = Array.from(obs);
+      // The target is the finger position plus the observed finger-to-target vector.
+      const tx = L1 * Math.cos(q1!) + L2 * Math.cos(q1! + q2!) + dx!;
+      const ty = L1 * Math.sin(q1!) + L2 * Math.sin(q1! + q2!) + dy!;
+      const d2 = tx * tx + ty * ty;
+      const cosElbow = Math.max(-1, Math.min(1, (d2 - L1 * L1 - L2 * L2) / (2 * L1 * L2)));
+      // Keep the elbow on the side it is already bent towards.
+      const elbow = Math.sign(q2! || 1) * Math.acos(cosElbow);
+      const shoulder = Math.atan2(ty, tx) - Math.atan2(L2 * Math.sin(elbow), L1 + L2 * Math.cos(elbow));
+      return [clip(4 * wrapAngle(shoulder - q1!) - 0.4 * v1!), clip(4 * (elbow - q2!) - 0.4 * v2!)];
+    };
+    const mean = meanReturn('reacher-easy', () => reach);
+    console.info(`reacher-easy IK + PD: mean return ${mean.toFixed(1)}`);
+    expect(mean).toBeGreaterThanOrEqual(800);
   });
 });
