@@ -1,39 +1,13 @@
 /** A single DMC task environment: one MjModel and one MjData. */
-import { Episode } from './episode.js';
+import { ACTION_REPEAT, Episode } from './episode.js';
 import { CompiledModel } from './model.js';
 import type { Mujoco } from './mujoco.js';
 import { renderSvg } from './render/svg.js';
 import { box } from './spaces.js';
 import type { TaskDefinition } from './task.js';
-import { ACTION_REPEAT } from './episode.js';
 import type { Box, Env, EnvState, RenderOptions, ResetOptions, ResetResult, StepResult } from './types.js';
-import { checkActionVector, checkEnvState, describeType } from './validate.js';
-import { checkSeed } from './rng.js';
-
-/** Default frame size of {@link DmcEnv.render}. */
-export const DEFAULT_FRAME = { width: 320, height: 240 } as const;
-
-/** Checks optional render options and fills in the defaults. */
-export function frameSize(options: RenderOptions | undefined, where: string): { width: number; height: number } {
-  const size = { width: options?.width ?? DEFAULT_FRAME.width, height: options?.height ?? DEFAULT_FRAME.height };
-  for (const key of ['width', 'height'] as const) {
-    const value = size[key];
-    if (!Number.isInteger(value) || value < 1 || value > 8192) {
-      throw new RangeError(`${where}: options.${key}: expected an integer in [1, 8192], got ${String(value)}`);
-    }
-  }
-  return size;
-}
-
-/** Checks `reset` options and returns the seed, if any. */
-export function resetSeed(options: unknown, where: string): number | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options: expected an object like { seed: 1 }, got ${describeType(options)}`);
-  }
-  const seed = (options as ResetOptions).seed;
-  return seed === undefined ? undefined : checkSeed(seed, where);
-}
+import { frameSize, resetSeed } from './options.js';
+import { checkActionVector, checkEnvState } from './validate.js';
 
 /**
  * A DMC task as a Gymnasium-like {@link Env}. Create it with {@link makeEnv}.

@@ -13,6 +13,13 @@
 export { loadMujoco, type Mujoco } from './mujoco.js';
 export { listTasks, makeEnv, type MakeEnvOptions } from './registry.js';
 export { DmcEnv } from './dmc-env.js';
+export {
+  makeVectorEnv,
+  VectorEnv,
+  type VectorInfo,
+  type VectorResetResult,
+  type VectorStepResult,
+} from './vector-env.js';
 export { tolerance, type Sigmoid, type ToleranceOptions } from './rewards.js';
 export type {
   Box,

@@ -2,7 +2,7 @@
 import { DmcEnv } from './dmc-env.js';
 import { requireMujoco } from './mujoco.js';
 import { closeMatches } from './names.js';
-import { checkSeed } from './rng.js';
+import { seedOption } from './options.js';
 import type { TaskDefinition } from './task.js';
 import { ACROBOT_SWINGUP } from './tasks/acrobot.js';
 import { CARTPOLE_TASKS } from './tasks/cartpole.js';
@@ -59,20 +59,6 @@ export function taskDefinition(name: unknown, where: string): TaskDefinition {
   const matches = closeMatches(name, listTasks());
   const hint = matches.length > 0 ? `did you mean ${matches.map((m) => `"${m}"`).join(', ')}?` : `known tasks: ${listTasks().join(', ')}`;
   throw new Error(`${where}: unknown task "${name}"; ${hint}`);
-}
-
-/** Reads the seed option, drawing a random one when absent. */
-export function seedOption(options: unknown, where: string): number {
-  if (options === undefined) return randomSeed();
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options: expected an object like { seed: 1 }, got ${describeType(options)}`);
-  }
-  const seed = (options as MakeEnvOptions).seed;
-  return seed === undefined ? randomSeed() : checkSeed(seed, where);
-}
-
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 32);
 }
 
 /**

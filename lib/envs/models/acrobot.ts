@@ -7,7 +7,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const ACROBOT_XML = `<mujoco model="acrobot">
   ${MATERIALS}
-  ${arena('64K')}
+  ${arena('32K')}
   <default>
     <joint damping="0.05"/>
     <geom type="capsule" mass="1"/>

@@ -6,7 +6,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const CARTPOLE_XML = `<mujoco model="cartpole">
   ${MATERIALS}
-  ${arena('64K')}
+  ${arena('32K')}
   <option timestep="0.01" integrator="RK4">
     <flag contact="disable" energy="enable"/>
   </option>

@@ -8,7 +8,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const CHEETAH_XML = `<mujoco model="cheetah">
   ${MATERIALS}
-  ${arena('512K')}
+  ${arena('256K')}
   <compiler settotalmass="14"/>
   <default>
     <default class="cheetah">

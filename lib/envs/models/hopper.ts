@@ -7,7 +7,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const HOPPER_XML = `<mujoco model="hopper">
   ${MATERIALS}
-  ${arena('512K')}
+  ${arena('256K')}
   <default>
     <default class="hopper">
       <joint type="hinge" axis="0 1 0" limited="true" damping="0.05" armature="0.2"/>

@@ -6,7 +6,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const PENDULUM_XML = `<mujoco model="pendulum">
   ${MATERIALS}
-  ${arena('64K')}
+  ${arena('32K')}
   <option timestep="0.02">
     <flag contact="disable" energy="enable"/>
   </option>

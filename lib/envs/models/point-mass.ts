@@ -7,7 +7,7 @@ import { arena, MATERIALS } from './common.js';
 
 export const POINT_MASS_XML = `<mujoco model="point_mass">
   ${MATERIALS}
-  ${arena('64K')}
+  ${arena('32K')}
   <option timestep="0.02">
     <flag contact="disable"/>
   </option>

@@ -9,7 +9,7 @@ import { arena, MATERIALS } from './common.js';
 export function reacherXml(targetSize: number): string {
   return `<mujoco model="reacher">
   ${MATERIALS}
-  ${arena('64K')}
+  ${arena('32K')}
   <option timestep="0.02">
     <flag contact="disable"/>
   </option>

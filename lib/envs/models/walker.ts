@@ -24,7 +24,7 @@ function leg(side: 'right' | 'left', y: string): string {
 
 export const WALKER_XML = `<mujoco model="walker">
   ${MATERIALS}
-  ${arena('512K')}
+  ${arena('256K')}
   <option timestep="0.0025"/>
   <default>
     <joint damping="0.1" armature="0.01" limited="true" solimplimit="0 0.99 0.01"/>
