@@ -20,6 +20,7 @@ export {
   type VectorResetResult,
   type VectorStepResult,
 } from './vector-env.js';
+export { renderEpisode, writeEpisodeSvg, type EpisodeSvgOptions } from './render/episode.js';
 export { tolerance, type Sigmoid, type ToleranceOptions } from './rewards.js';
 export type {
   Box,

@@ -34,6 +34,13 @@ export interface GeomInfo {
   readonly bodyId: number;
 }
 
+/** Tendon constants the renderer needs. */
+export interface TendonInfo {
+  /** Drawing radius, metres. */
+  readonly width: number;
+  readonly rgba: readonly [number, number, number, number];
+}
+
 /** Owns one `MjModel`; {@link CompiledModel.delete} frees it. */
 export class CompiledModel {
   readonly mj: Mujoco;
@@ -49,6 +56,7 @@ export class CompiledModel {
   readonly ctrlRange: Float64Array;
   readonly joints: readonly JointInfo[];
   readonly geoms: readonly GeomInfo[];
+  readonly tendons: readonly TendonInfo[];
   /** Size of an `mjSTATE_INTEGRATION` state vector. */
   readonly integrationStateSize: number;
   private readonly actuationBit: number;
@@ -73,6 +81,7 @@ export class CompiledModel {
     this.integrationStateSize = mj.mj_stateSize(m, mj.mjtState.mjSTATE_INTEGRATION.value);
     this.joints = this.readJoints();
     this.geoms = this.readGeoms();
+    this.tendons = this.readTendons();
   }
 
   /**
@@ -170,6 +179,16 @@ export class CompiledModel {
       });
     }
     return joints;
+  }
+
+  private readTendons(): TendonInfo[] {
+    const m = this.model;
+    const widths = m.tendon_width as Float64Array;
+    const colours = m.tendon_rgba as Float32Array;
+    return Array.from({ length: m.ntendon }, (_, t) => ({
+      width: widths[t]!,
+      rgba: [colours[4 * t]!, colours[4 * t + 1]!, colours[4 * t + 2]!, colours[4 * t + 3]!] as const,
+    }));
   }
 
   private readGeoms(): GeomInfo[] {

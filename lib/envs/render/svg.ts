@@ -85,6 +85,55 @@ function outlinePoints(geom: GeomInfo, centre: readonly number[], rotation: Arra
   return points;
 }
 
+/**
+ * How far a geom reaches from its centre along world axis `axis` (half its extent there), so
+ * the painter's order can use each geom's nearest point rather than its centre: a box in front
+ * of a rail then hides the rail even though their centres are close.
+ */
+function reachAlong(geom: GeomInfo, rotation: ArrayLike<number>, axis: number): number {
+  // Row `axis` of the rotation: the world axis expressed in the geom's local frame.
+  const [a, b, c] = [Math.abs(rotation[3 * axis]!), Math.abs(rotation[3 * axis + 1]!), Math.abs(rotation[3 * axis + 2]!)];
+  const [sx, sy, sz] = geom.size;
+  switch (geom.type) {
+    case 'sphere':
+      return sx;
+    case 'capsule':
+      return c * sy + sx;
+    case 'cylinder':
+      return c * sy + Math.sqrt(Math.max(0, 1 - c * c)) * sx;
+    case 'ellipsoid':
+      return Math.hypot(a * sx, b * sy, c * sz);
+    case 'box':
+      return a * sx + b * sy + c * sz;
+    default:
+      return 0;
+  }
+}
+
+/** SVG for the spatial tendons (polylines through their wrap points), e.g. the cup's string. */
+function tendonElements(sim: Simulation, project: (p: readonly number[]) => Point, minWidth: number): string {
+  const tendons = sim.compiled.tendons;
+  if (tendons.length === 0) return '';
+  // Read at render time only; fresh views, so nothing cached can be detached.
+  const data = sim.data;
+  const address = data.ten_wrapadr as Int32Array;
+  const count = data.ten_wrapnum as Int32Array;
+  const points = data.wrap_xpos as Float64Array;
+  let svg = '';
+  tendons.forEach((tendon, t) => {
+    if (count[t]! < 2 || tendon.rgba[3] <= 0) return;
+    const path: string[] = [];
+    for (let k = address[t]!; k < address[t]! + count[t]!; k++) {
+      const [u, v] = project(points.subarray(3 * k, 3 * k + 3) as unknown as number[]);
+      path.push(`${format(u)},${format(v)}`);
+    }
+    svg +=
+      `<polyline points="${path.join(' ')}" fill="none" ${paint('stroke', tendon.rgba)} ` +
+      `stroke-width="${format(Math.max(2 * tendon.width, minWidth))}" stroke-linecap="round"/>`;
+  });
+  return svg;
+}
+
 /** SVG for one geom, or '' for shapes not drawn. */
 function geomElement(
   geom: GeomInfo,
@@ -150,8 +199,10 @@ export function renderSvg(
   for (let g = 0; g < geoms.length; g++) {
     const geom = geoms[g]!;
     if (geom.rgba[3] <= 0 || geom.type === 'other') continue;
-    const z = positions?.get(g)?.[depth] ?? geomXpos[3 * g + depth]!;
-    order.push({ index: g, key: geom.type === 'plane' ? -Infinity : farFirst * z });
+    const centre = positions?.get(g)?.[depth] ?? geomXpos[3 * g + depth]!;
+    // Paint in order of each geom's nearest point to the viewer, farthest first.
+    const nearest = farFirst * centre + reachAlong(geom, geomXmat.subarray(9 * g, 9 * g + 9), depth);
+    order.push({ index: g, key: geom.type === 'plane' ? -Infinity : nearest });
   }
   order.sort((a, b) => a.key - b.key || a.index - b.index);
 
@@ -166,6 +217,6 @@ export function renderSvg(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}" viewBox="${viewBox}">` +
     `<rect x="${format(cu - halfWidth)}" y="${format(-(cv + halfHeight))}" width="${format(2 * halfWidth)}" ` +
     `height="${format(2 * halfHeight)}" fill="${BACKGROUND}"/>` +
-    `<g transform="scale(1,-1)">${elements.join('')}</g></svg>`
+    `<g transform="scale(1,-1)">${elements.join('')}${tendonElements(sim, project, halfWidth / 200)}</g></svg>`
   );
 }
