@@ -2,12 +2,11 @@
 import { ACTION_REPEAT, Episode } from './episode.js';
 import { CompiledModel } from './model.js';
 import type { Mujoco } from './mujoco.js';
-import { renderSvg } from './render/svg.js';
+import { frameSize, resetSeed } from './options.js';
 import { box } from './spaces.js';
 import type { TaskDefinition } from './task.js';
 import type { Box, Env, EnvState, RenderOptions, ResetOptions, ResetResult, StepResult } from './types.js';
-import { frameSize, resetSeed } from './options.js';
-import { checkActionVector, checkEnvState } from './validate.js';
+import { checkActionVector } from './validate.js';
 
 /**
  * A DMC task as a Gymnasium-like {@link Env}. Create it with {@link makeEnv}.
@@ -79,8 +78,7 @@ export class DmcEnv implements Env {
 
   setState(state: EnvState): Float32Array {
     const episode = this.open('setState');
-    const checked = checkEnvState(state, this.stateShape(), `${this.name}.setState`);
-    episode.setState(checked);
+    episode.setState(episode.checkState(state, `${this.name}.setState`));
     const obs = new Float32Array(this.definition.observationSize);
     episode.copyObservation(obs, 0);
     return obs;
@@ -89,7 +87,7 @@ export class DmcEnv implements Env {
   render(options?: RenderOptions): string {
     const episode = this.open('render');
     const size = frameSize(options, `${this.name}.render`);
-    return renderSvg(episode.sim, this.definition.view, size, episode.boundTask.geomPositions?.(episode.taskParameters));
+    return episode.render(size);
   }
 
   close(): void {
@@ -106,15 +104,5 @@ export class DmcEnv implements Env {
   private open(method: string): Episode {
     if (this.episode === undefined) throw new Error(`${this.name}.${method}: the environment is closed`);
     return this.episode;
-  }
-
-  private stateShape() {
-    return {
-      task: this.name,
-      physicsLength: this.compiled!.integrationStateSize,
-      parameterCount: this.definition.parameterCount,
-      observationSize: this.definition.observationSize,
-      maxEpisodeSteps: this.maxEpisodeSteps,
-    };
   }
 }

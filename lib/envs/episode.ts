@@ -4,10 +4,12 @@
  * physics steps, the time limit) with TD-MPC2's action repeat on top.
  */
 import type { CompiledModel } from './model.js';
+import { renderSvg, type FrameSize } from './render/svg.js';
 import { Rng } from './rng.js';
 import { Simulation } from './simulation.js';
 import type { BoundTask, TaskDefinition } from './task.js';
 import type { EnvState } from './types.js';
+import { checkEnvState } from './validate.js';
 
 /** Control steps per decision, with the reward summed over them (TD-MPC2's DMC setting). */
 export const ACTION_REPEAT = 2;
@@ -79,14 +81,9 @@ export class Episode {
     return this.running;
   }
 
-  /** Task parameters of the current episode (read-only use). */
-  get taskParameters(): Float64Array {
-    return this.parameters;
-  }
-
-  /** The bound task (for rendering overrides). */
-  get boundTask(): BoundTask {
-    return this.task;
+  /** An SVG frame of the current scene, framed as the task's view says. */
+  render(size: FrameSize): string {
+    return renderSvg(this.sim, this.definition.view, size, this.task.geomPositions?.(this.parameters));
   }
 
   /**
@@ -139,7 +136,25 @@ export class Episode {
     };
   }
 
-  /** Restores a state from {@link Episode.getState} (already validated by the caller). */
+  /**
+   * Checks that `state` is an {@link EnvState} of this task with the right sizes.
+   * @throws TypeError or RangeError naming the field, without changing anything.
+   */
+  checkState(state: unknown, where: string): EnvState {
+    return checkEnvState(
+      state,
+      {
+        task: this.definition.name,
+        physicsLength: this.sim.compiled.integrationStateSize,
+        parameterCount: this.definition.parameterCount,
+        observationSize: this.definition.observationSize,
+        maxEpisodeSteps: this.maxEpisodeSteps,
+      },
+      where,
+    );
+  }
+
+  /** Restores a state that passed {@link Episode.checkState}. */
   setState(state: EnvState): void {
     this.sim.setState(state.physics);
     this.parameters.set(state.taskParameters);

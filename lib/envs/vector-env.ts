@@ -12,11 +12,10 @@ import { CompiledModel } from './model.js';
 import { requireMujoco } from './mujoco.js';
 import { frameSize, resetSeed, seedOption } from './options.js';
 import { taskDefinition, type MakeEnvOptions } from './registry.js';
-import { renderSvg } from './render/svg.js';
 import { box } from './spaces.js';
 import type { TaskDefinition } from './task.js';
 import type { Box, EnvState, RenderOptions, ResetOptions } from './types.js';
-import { checkActionVector, checkEnvState, describeType } from './validate.js';
+import { checkActionVector, describeType } from './validate.js';
 
 /** Per-copy facts of a vector step. */
 export interface VectorInfo {
@@ -60,7 +59,6 @@ export class VectorEnv {
   readonly actionSpace: Box;
   readonly maxEpisodeSteps: number;
   readonly actionRepeat = ACTION_REPEAT;
-  private readonly definition: TaskDefinition;
   private readonly observationSize: number;
   private readonly actionSize: number;
   private compiled: CompiledModel | undefined;
@@ -70,7 +68,6 @@ export class VectorEnv {
   /** @internal Use {@link makeVectorEnv}. */
   constructor(definition: TaskDefinition, numEnvs: number, seed: number) {
     const mj = requireMujoco('makeVectorEnv');
-    this.definition = definition;
     this.name = definition.name;
     this.numEnvs = numEnvs;
     const compiled = new CompiledModel(mj, definition.xml);
@@ -154,14 +151,7 @@ export class VectorEnv {
     if (!Array.isArray(states) || states.length !== this.numEnvs) {
       throw new RangeError(`${where}: states: expected an array of ${this.numEnvs} EnvStates, got ${describeType(states)}`);
     }
-    const shape = {
-      task: this.name,
-      physicsLength: this.compiled!.integrationStateSize,
-      parameterCount: this.definition.parameterCount,
-      observationSize: this.observationSize,
-      maxEpisodeSteps: this.maxEpisodeSteps,
-    };
-    const checked = states.map((state, i) => checkEnvState(state, shape, `${where}: states[${i}]`));
+    const checked = states.map((state, i) => episodes[i]!.checkState(state, `${where}: states[${i}]`));
     checked.forEach((state, i) => episodes[i]!.setState(state));
     this.started = true;
   }
@@ -173,8 +163,7 @@ export class VectorEnv {
     if (!Number.isInteger(index) || index < 0 || index >= this.numEnvs) {
       throw new RangeError(`${where}: index: expected an integer in [0, ${this.numEnvs - 1}], got ${String(index)}`);
     }
-    const episode = episodes[index]!;
-    return renderSvg(episode.sim, this.definition.view, frameSize(options, where), episode.boundTask.geomPositions?.(episode.taskParameters));
+    return episodes[index]!.render(frameSize(options, where));
   }
 
   /** Frees every MjData and the model. Idempotent; any other call afterwards throws. */
