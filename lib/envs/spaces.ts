@@ -10,3 +10,8 @@ export function box(size: number, low: number, high: number): Box {
     dtype: 'float32' as const,
   });
 }
+
+/** A float32 box of shape `[rows, size]`, bounds flattened row-major. */
+export function batchedBox(rows: number, size: number, low: number, high: number): Box {
+  return Object.freeze({ ...box(rows * size, low, high), shape: Object.freeze([rows, size]) });
+}

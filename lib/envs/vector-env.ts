@@ -12,7 +12,7 @@ import { CompiledModel } from './model.js';
 import { requireMujoco } from './mujoco.js';
 import { frameSize, resetSeed, seedOption } from './options.js';
 import { taskDefinition, type MakeEnvOptions } from './registry.js';
-import { box } from './spaces.js';
+import { batchedBox, box } from './spaces.js';
 import type { TaskDefinition } from './task.js';
 import type { Box, EnvState, RenderOptions, ResetOptions } from './types.js';
 import { checkActionVector, describeType } from './validate.js';
@@ -85,8 +85,8 @@ export class VectorEnv {
     this.maxEpisodeSteps = this.episodes[0]!.maxEpisodeSteps;
     this.singleObservationSpace = box(this.observationSize, -Infinity, Infinity);
     this.singleActionSpace = box(this.actionSize, -1, 1);
-    this.observationSpace = { ...box(numEnvs * this.observationSize, -Infinity, Infinity), shape: Object.freeze([numEnvs, this.observationSize]) };
-    this.actionSpace = { ...box(numEnvs * this.actionSize, -1, 1), shape: Object.freeze([numEnvs, this.actionSize]) };
+    this.observationSpace = batchedBox(numEnvs, this.observationSize, -Infinity, Infinity);
+    this.actionSpace = batchedBox(numEnvs, this.actionSize, -1, 1);
   }
 
   /**
