@@ -3,3 +3,5 @@
 // TypeError/RangeError naming the op and the argument.
 export * from './kernels/linear.js';
 export * from './kernels/elementwise.js';
+export * from './kernels/critic.js';
+export * from './kernels/policy.js';

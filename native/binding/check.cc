@@ -62,6 +62,14 @@ double number_arg(const Napi::CallbackInfo& info, size_t i, const char* op, cons
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
+float finite_float_arg(const Napi::CallbackInfo& info, size_t i, const char* op,
+                       const char* name) {
+  const double v = number_arg(info, i, op, name);
+  if (!std::isfinite(v) || std::fabs(v) > 3.4028234663852886e38)
+    throw_range(prefix(op, name) + "expected a finite float32 number, got " + std::to_string(v));
+  return float(v);
+}
+
 int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name,
                 int64_t lo, int64_t hi) {
   const double v = number_arg(info, i, op, name);
@@ -173,6 +181,32 @@ void require_no_overlap(const Tensor& out, const char* out_name, const Tensor& i
   if (o0 < i1 && i0 < o1)
     throw_range(std::string(op) + ": output " + out_name + " shares memory with input " +
                 in_name + "; pass a separate tensor");
+}
+
+void require_same_device(std::initializer_list<NamedTensor> tensors, const char* op) {
+  const NamedTensor* first = nullptr;
+  for (const NamedTensor& n : tensors) {
+    if (n.t == nullptr) continue;
+    if (first == nullptr) first = &n;
+    else require_same_device(*first->t, first->name, *n.t, n.name, op);
+  }
+}
+
+void require_disjoint_outputs(std::initializer_list<NamedTensor> outputs,
+                              std::initializer_list<NamedTensor> inputs, const char* op) {
+  for (const NamedTensor* o = outputs.begin(); o != outputs.end(); ++o) {
+    if (o->t == nullptr) continue;
+    for (const NamedTensor& in : inputs)
+      if (in.t != nullptr) require_no_overlap(*o->t, o->name, *in.t, in.name, op);
+    for (const NamedTensor* p = o + 1; p != outputs.end(); ++p) {
+      if (p->t == nullptr || p->t->device != o->t->device) continue;
+      const float* a0 = o->t->data;
+      const float* b0 = p->t->data;
+      if (a0 < b0 + p->t->numel() && b0 < a0 + o->t->numel())
+        throw_range(std::string(op) + ": outputs " + o->name + " and " + p->name +
+                    " share memory; pass separate tensors");
+    }
+  }
 }
 
 }  // namespace tdmpc2::binding

@@ -28,6 +28,8 @@ TensorBox& tensor_box_arg(const Napi::CallbackInfo& info, size_t i, const char* 
                           const char* name);
 
 double number_arg(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name);
+// A number that is finite as a float32 (kernels compute in float32): RangeError otherwise.
+float finite_float_arg(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name);
 // A safe integer in [lo, hi].
 int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name,
                 int64_t lo, int64_t hi);
@@ -52,6 +54,17 @@ void require_same_device(const Tensor& a, const char* a_name, const Tensor& b, c
 // Outputs must not share memory with inputs: kernels read inputs while writing outputs.
 void require_no_overlap(const Tensor& out, const char* out_name, const Tensor& in,
                         const char* in_name, const char* op);
+
+// A tensor argument with its name, for the list checks below; t may be null (an absent optional).
+struct NamedTensor {
+  const Tensor* t;
+  const char* name;
+};
+// Every present tensor is on the device of the first present one.
+void require_same_device(std::initializer_list<NamedTensor> tensors, const char* op);
+// No present output overlaps a present input or another output.
+void require_disjoint_outputs(std::initializer_list<NamedTensor> outputs,
+                              std::initializer_list<NamedTensor> inputs, const char* op);
 
 std::string shape_string(std::initializer_list<int64_t> dims);
 

@@ -3,3 +3,5 @@
 #pragma once
 #include "math/common.h"
 #include "math/philox.h"
+#include "math/policy.h"
+#include "math/two_hot.h"

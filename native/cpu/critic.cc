@@ -1,0 +1,139 @@
+// The two-hot critic on the CPU (semantics in critic.h): one row at a time, max-subtracted
+// softmax, reductions over the bins with eight independent partial sums so the compiler can keep
+// them in flight (no -ffast-math: the order is explicit and the same on every run).
+#include "tdmpc2/critic.h"
+
+#include <cmath>
+#include <limits>
+
+namespace tdmpc2 {
+namespace {
+
+constexpr int kLanes = 8;
+
+// max_k l[k]; NaNs are skipped here and propagate through the exp-sum that follows.
+float row_max(const float* l, int64_t C) {
+  float acc[kLanes];
+  for (float& a : acc) a = -std::numeric_limits<float>::infinity();
+  int64_t k = 0;
+  for (; k + kLanes <= C; k += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] = l[k + j] > acc[j] ? l[k + j] : acc[j];
+  for (int j = 0; k < C; ++k, ++j) acc[j] = l[k] > acc[j] ? l[k] : acc[j];
+  float m = acc[0];
+  for (int j = 1; j < kLanes; ++j) m = acc[j] > m ? acc[j] : m;
+  return m;
+}
+
+// Σ_k f(k) with kLanes partial sums, combined pairwise.
+template <class F>
+float sum_lanes(int64_t n, F f) {
+  float acc[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int j = 0; j < kLanes; ++j) acc[j] += f(k + j);
+  for (int j = 0; k < n; ++k, ++j) acc[j] += f(k);
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// Softmax statistics of one row: max m, Σ e_k with e_k = exp(l_k − m) (stored to e when given).
+struct RowSoftmax {
+  float max, sum;
+};
+RowSoftmax row_softmax(const float* l, int64_t C, float* e) {
+  const float m = row_max(l, C);
+  const float s = e != nullptr ? sum_lanes(C, [&](int64_t k) { return e[k] = expf(l[k] - m); })
+                               : sum_lanes(C, [&](int64_t k) { return expf(l[k] - m); });
+  return RowSoftmax{m, s};
+}
+
+void fill_nan(float* row, int64_t C) {
+  for (int64_t k = 0; k < C; ++k) row[k] = std::numeric_limits<float>::quiet_NaN();
+}
+
+// s_r = Σ_k softmax_k·c_k for K ≥ 2, from the row's e_k (or l_k when e is null).
+struct RowExpectation {
+  float sum, mean;  // Σ e_k and Σ e_k c_k / Σ e_k
+};
+RowExpectation row_expectation(const float* l, float* e, const TwoHotBins& bins) {
+  const RowSoftmax sm = row_softmax(l, bins.K, e);
+  const float num = sum_lanes(bins.K, [&](int64_t k) {
+    const float ek = e != nullptr ? e[k] : expf(l[k] - sm.max);
+    return ek * two_hot_bin_center(k, bins);
+  });
+  return RowExpectation{sm.sum, num / sm.sum};
+}
+
+}  // namespace
+
+void soft_ce_forward_cpu(const float* logits, const float* target, float* loss, float* dlogits,
+                         float grad_scale, int64_t R, TwoHotBins bins) {
+  const int64_t C = bins.cols();
+  for (int64_t r = 0; r < R; ++r) {
+    const float* l = logits + r * C;
+    float* dl = dlogits != nullptr ? dlogits + r * C : nullptr;
+    const TwoHotPair t = two_hot_target(target[r], bins);
+    if (t.nan) {
+      if (loss != nullptr) loss[r] = std::numeric_limits<float>::quiet_NaN();
+      if (dl != nullptr) fill_nan(dl, C);
+      continue;
+    }
+    const RowSoftmax sm = row_softmax(l, C, dl);
+    if (loss != nullptr) loss[r] = soft_ce_loss(t, l[t.lo], l[t.hi], sm.max, logf(sm.sum));
+    if (dl != nullptr) {
+      // d/dl_k Σ_j −t_j log_softmax_j = softmax_k·Σ_j t_j − t_k.
+      // Σ_j t_j is 1 up to rounding for K ≥ 2 and t itself for K ≤ 1 (where the gradient is 0).
+      const float wsum = t.w_lo + t.w_hi;
+      const float e_lo = dl[t.lo], e_hi = dl[t.hi];
+      for (int64_t k = 0; k < C; ++k) dl[k] = soft_ce_grad(dl[k], sm.sum, wsum, 0.f, grad_scale);
+      dl[t.lo] = soft_ce_grad(e_lo, sm.sum, wsum, t.w_lo, grad_scale);
+      if (t.hi != t.lo) dl[t.hi] = soft_ce_grad(e_hi, sm.sum, wsum, t.w_hi, grad_scale);
+    }
+  }
+}
+
+void two_hot_inv_forward_cpu(const float* logits, float* value, int64_t R, TwoHotBins bins) {
+  if (bins.K <= 1) {
+    for (int64_t r = 0; r < R; ++r) value[r] = two_hot_inv_degenerate(logits[r], bins);
+    return;
+  }
+  for (int64_t r = 0; r < R; ++r)
+    value[r] = symexp(row_expectation(logits + r * bins.K, nullptr, bins).mean);
+}
+
+void two_hot_inv_backward_cpu(const float* logits, const float* dvalue, float* dlogits, int64_t R,
+                              TwoHotBins bins) {
+  if (bins.K <= 1) {
+    for (int64_t r = 0; r < R; ++r)
+      dlogits[r] = dvalue[r] * two_hot_inv_degenerate_grad(logits[r], bins);
+    return;
+  }
+  const int64_t K = bins.K;
+  for (int64_t r = 0; r < R; ++r) {
+    float* dl = dlogits + r * K;
+    const RowExpectation ex = row_expectation(logits + r * K, dl, bins);  // dl holds e_k
+    // ∂symexp(s)/∂l_k = e^|s| · softmax_k · (c_k − s)
+    const float g = dvalue[r] * symexp_grad(ex.mean) / ex.sum;
+    for (int64_t k = 0; k < K; ++k) dl[k] = two_hot_inv_grad(g, dl[k], two_hot_bin_center(k, bins), ex.mean);
+  }
+}
+
+void two_hot_encode_cpu(const float* x, float* out, int64_t R, TwoHotBins bins) {
+  if (bins.K <= 1) {
+    for (int64_t r = 0; r < R; ++r) out[r] = two_hot_degenerate(x[r], bins);
+    return;
+  }
+  const int64_t K = bins.K;
+  for (int64_t r = 0; r < R; ++r) {
+    float* o = out + r * K;
+    const TwoHotPair t = two_hot_weights(x[r], bins);
+    if (t.nan) {
+      fill_nan(o, K);
+      continue;
+    }
+    for (int64_t k = 0; k < K; ++k) o[k] = 0.f;
+    o[t.lo] = t.w_lo;
+    o[t.hi] = t.w_hi;  // hi ≠ lo for K ≥ 2
+  }
+}
+
+}  // namespace tdmpc2
