@@ -53,11 +53,17 @@ struct WarpExpectation {
   float max, sum, mean;
 };
 __device__ __forceinline__ WarpExpectation warp_expectation(const float* l, const TwoHotBins& b) {
-  const WarpSoftmax sm = warp_softmax(l, b.K);
-  float num = 0.f;
-  for (int64_t k = lane(); k < b.K; k += kWarp)
-    num += expf(l[k] - sm.max) * two_hot_bin_center(k, b);
-  return WarpExpectation{sm.max, sm.sum, warp_sum(num) / sm.sum};
+  float m = -INFINITY;
+  for (int64_t k = lane(); k < b.K; k += kWarp) m = l[k] > m ? l[k] : m;
+  m = warp_max(m);
+  float s = 0.f, num = 0.f;
+  for (int64_t k = lane(); k < b.K; k += kWarp) {
+    const float ek = expf(l[k] - m);
+    s += ek;
+    num += ek * two_hot_bin_center(k, b);
+  }
+  s = warp_sum(s);
+  return WarpExpectation{m, s, warp_sum(num) / s};
 }
 
 __global__ void soft_ce_kernel(const float* logits, const float* target, float* loss,
@@ -139,7 +145,7 @@ __global__ void two_hot_encode_degenerate_kernel(const float* x, float* out, int
 
 constexpr int kThreads = kWarp * kRowsPerBlock;
 
-// Blocks for R rows at `per` rows per block, capped (the kernels' grid-stride loops cover the rest).
+// Blocks for R rows at `per` rows per block, capped: the grid-stride loops cover the rest.
 unsigned blocks_for_rows(int64_t R, int64_t per) {
   const int64_t n = (R + per - 1) / per;
   return unsigned(n < int64_t(kMaxBlocks) ? n : int64_t(kMaxBlocks));

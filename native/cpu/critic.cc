@@ -50,17 +50,29 @@ void fill_nan(float* row, int64_t C) {
   for (int64_t k = 0; k < C; ++k) row[k] = std::numeric_limits<float>::quiet_NaN();
 }
 
-// s_r = Σ_k softmax_k·c_k for K ≥ 2, from the row's e_k (or l_k when e is null).
+// Σe and s_r = Σ_k e_k c_k / Σe for K ≥ 2 (e_k = exp(l_k − max), stored to e when given): both
+// sums in one pass over the bins, kLanes partial sums each.
 struct RowExpectation {
-  float sum, mean;  // Σ e_k and Σ e_k c_k / Σ e_k
+  float sum, mean;
 };
 RowExpectation row_expectation(const float* l, float* e, const TwoHotBins& bins) {
-  const RowSoftmax sm = row_softmax(l, bins.K, e);
-  const float num = sum_lanes(bins.K, [&](int64_t k) {
-    const float ek = e != nullptr ? e[k] : expf(l[k] - sm.max);
-    return ek * two_hot_bin_center(k, bins);
-  });
-  return RowExpectation{sm.sum, num / sm.sum};
+  const int64_t K = bins.K;
+  const float m = row_max(l, K);
+  float s[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+  float n[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+  auto step = [&](int64_t k, int j) {
+    const float ek = expf(l[k] - m);
+    if (e != nullptr) e[k] = ek;
+    s[j] += ek;
+    n[j] += ek * two_hot_bin_center(k, bins);
+  };
+  int64_t k = 0;
+  for (; k + kLanes <= K; k += kLanes)
+    for (int j = 0; j < kLanes; ++j) step(k + j, j);
+  for (int j = 0; k < K; ++k, ++j) step(k, j);
+  const float sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  const float num = ((n[0] + n[1]) + (n[2] + n[3])) + ((n[4] + n[5]) + (n[6] + n[7]));
+  return RowExpectation{sum, num / sum};
 }
 
 }  // namespace
@@ -113,7 +125,8 @@ void two_hot_inv_backward_cpu(const float* logits, const float* dvalue, float* d
     const RowExpectation ex = row_expectation(logits + r * K, dl, bins);  // dl holds e_k
     // ∂symexp(s)/∂l_k = e^|s| · softmax_k · (c_k − s)
     const float g = dvalue[r] * symexp_grad(ex.mean) / ex.sum;
-    for (int64_t k = 0; k < K; ++k) dl[k] = two_hot_inv_grad(g, dl[k], two_hot_bin_center(k, bins), ex.mean);
+    for (int64_t k = 0; k < K; ++k)
+      dl[k] = two_hot_inv_grad(g, dl[k], two_hot_bin_center(k, bins), ex.mean);
   }
 }
 

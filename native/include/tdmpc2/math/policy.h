@@ -23,13 +23,19 @@ constexpr float kHalfLog2Pi = 0.9189385175704956f;  // ½ln 2π, the constant HE
 constexpr float kTanhEps = 1e-6f;                   // inside ln(relu(1 − a²) + 1e-6)
 constexpr float kEntropyEps = 1e-8f;                // in scaled_log_prob / (log_prob + 1e-8)
 
-// logσ = lmin + ½(lmax − lmin)(tanh(raw) + 1) ∈ [lmin, lmax].
+// logσ = lmin + ½(lmax − lmin)(tanh(raw) + 1) ∈ [lmin, lmax], from t = tanh(raw).
+TDMPC2_HD float squash_log_std_from_tanh(float t, float lmin, float lmax) {
+  return lmin + 0.5f * (lmax - lmin) * (t + 1.f);
+}
 TDMPC2_HD float squash_log_std(float raw, float lmin, float lmax) {
-  return lmin + 0.5f * (lmax - lmin) * (tanhf(raw) + 1.f);
+  return squash_log_std_from_tanh(tanhf(raw), lmin, lmax);
+}
+// d logσ / d raw from t = tanh(raw) (callers that already hold t skip a tanh).
+TDMPC2_HD float squash_log_std_grad_from_tanh(float t, float lmin, float lmax) {
+  return 0.5f * (lmax - lmin) * ((1.f - t) * (1.f + t));
 }
 TDMPC2_HD float squash_log_std_grad(float raw, float lmin, float lmax) {
-  const float t = tanhf(raw);
-  return 0.5f * (lmax - lmin) * ((1.f - t) * (1.f + t));
+  return squash_log_std_grad_from_tanh(tanhf(raw), lmin, lmax);
 }
 
 // One summand of the Gaussian log-prob of the noise: −½e² − logσ − ½ln 2π.
@@ -75,13 +81,15 @@ TDMPC2_HD ScaledEntropyGrad scaled_entropy_grad(float lp_g, float lp, float S) {
 // saved state.
 struct PolicyElem {
   float mu, log_std, e, sigma, a;
+  float tanh_r;  // tanh of the raw log-std, for d logσ/d raw
 };
 TDMPC2_HD PolicyElem policy_elem(const float* raw, const float* eps, const float* mask, int64_t A,
                                  int64_t i, float lmin, float lmax) {
   const float m = mask != nullptr ? mask[i] : 1.f;
   PolicyElem p;
   p.mu = raw[i];
-  p.log_std = squash_log_std(raw[A + i], lmin, lmax);
+  p.tanh_r = tanhf(raw[A + i]);
+  p.log_std = squash_log_std_from_tanh(p.tanh_r, lmin, lmax);
   p.e = eps[i];
   if (mask != nullptr) {  // HEAD multiplies only when multitask; ×1 is exact anyway
     p.mu *= m;
@@ -145,7 +153,7 @@ TDMPC2_HD void policy_row_backward(const float* raw, const float* eps, const flo
     const float g_log_std = g_u * p.e * p.sigma - g_lpg;
     const float m = mask != nullptr ? mask[i] : 1.f;
     d_raw[i] = m * g_u;
-    d_raw[A + i] = m * g_log_std * squash_log_std_grad(raw[A + i], lmin, lmax);
+    d_raw[A + i] = m * g_log_std * squash_log_std_grad_from_tanh(p.tanh_r, lmin, lmax);
   }
 }
 

@@ -76,7 +76,9 @@ TDMPC2_HD TwoHotPair two_hot_weights(float x, const TwoHotBins& b) {
 }
 
 // The one-column "distribution" of the degenerate configs: K = 0 → x, K = 1 → symlog(x).
-TDMPC2_HD float two_hot_degenerate(float x, const TwoHotBins& b) { return b.K == 0 ? x : symlog(x); }
+TDMPC2_HD float two_hot_degenerate(float x, const TwoHotBins& b) {
+  return b.K == 0 ? x : symlog(x);
+}
 
 // The inverse of two_hot_degenerate (two_hot_inv for K ≤ 1): K = 0 → v, K = 1 → symexp(v).
 TDMPC2_HD float two_hot_inv_degenerate(float v, const TwoHotBins& b) {
@@ -103,16 +105,21 @@ TDMPC2_HD float soft_ce_term(float weight, float log_prob) {
 
 // The soft cross-entropy of one row from its softmax statistics (max, ln Σ exp(l − max)) and the
 // logits at the target's two bins: −Σ t·log_softmax with log_softmax_k = (l_k − max) − ln Σe.
-TDMPC2_HD float soft_ce_loss(const TwoHotPair& t, float l_lo, float l_hi, float max, float log_sum) {
-  return soft_ce_term(t.w_lo, (l_lo - max) - log_sum) + soft_ce_term(t.w_hi, (l_hi - max) - log_sum);
+TDMPC2_HD float soft_ce_loss(const TwoHotPair& t, float l_lo, float l_hi, float max,
+                             float log_sum) {
+  return soft_ce_term(t.w_lo, (l_lo - max) - log_sum) +
+         soft_ce_term(t.w_hi, (l_hi - max) - log_sum);
 }
 
-// dlogits_k of soft_ce: grad_scale·(softmax_k·Σ_j t_j − t_k), softmax_k = e_k/Σe (e_k = exp(l_k − max)).
+// dlogits_k of soft_ce: grad_scale·(softmax_k·Σ_j t_j − t_k), with softmax_k = e_k/Σe and
+// e_k = exp(l_k − max).
 TDMPC2_HD float soft_ce_grad(float e_k, float sum_e, float sum_t, float t_k, float grad_scale) {
   return grad_scale * (e_k / sum_e * sum_t - t_k);
 }
 
 // dlogits_k of two_hot_inv: g·e_k·(c_k − s), with g = dvalue·symexp'(s)/Σe and s the expectation.
-TDMPC2_HD float two_hot_inv_grad(float g, float e_k, float c_k, float s) { return g * e_k * (c_k - s); }
+TDMPC2_HD float two_hot_inv_grad(float g, float e_k, float c_k, float s) {
+  return g * e_k * (c_k - s);
+}
 
 }  // namespace tdmpc2
