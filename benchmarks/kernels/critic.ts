@@ -5,9 +5,16 @@
 // and write / time) and ns per element (bin or action dim): on the CPU these kernels are bound by
 // libm's expf/tanhf (a few ns each), not by memory. Writes benchmarks/results/critic-<device>.json.
 //
-// Run (CPU build first: npx cmake-js compile --CDTDMPC2_CUDA=OFF):
-//   npx tsc -p benchmarks/tsconfig.json && \
-//   TDMPC2_ADDON=$PWD/build/Release/tdmpc2.node node build/bench/benchmarks/kernels/critic.js [--device cuda:0]
+// Node 20 cannot run TypeScript directly and no TS runner is installed, so compile then run
+// (from the repository root, after building the addon, e.g. npx cmake-js compile):
+//
+//   npx tsc benchmarks/kernels/critic.ts --ignoreConfig --outDir build/bench --rootDir . \
+//     --module nodenext --moduleResolution nodenext --target es2022 \
+//     --lib es2022,esnext.disposable --types node --skipLibCheck \
+//   && node build/bench/benchmarks/kernels/critic.js [--device cuda:0]
+//
+// The compiled copy of lib/ sits under build/bench, away from the addon, so the script points
+// TDMPC2_ADDON at build/Release/tdmpc2.node unless it is already set.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,6 +31,9 @@ import {
   type LogStdRange,
   type TwoHotBins,
 } from '../../lib/nn/ops.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+process.env.TDMPC2_ADDON ??= join(repoRoot, 'build', 'Release', 'tdmpc2.node'); // read at first use
 
 const argDevice = process.argv.indexOf('--device');
 const device = (argDevice >= 0 ? process.argv[argDevice + 1] : 'cpu') as Device;
@@ -139,9 +149,8 @@ for (const r of rows)
       ((r.us * 1e3) / r.elems).toFixed(2).padStart(10),
   );
 
-const here = dirname(fileURLToPath(import.meta.url));
 // Compiled to build/bench/benchmarks/kernels/: results go to the source tree's benchmarks/results.
-const resultsDir = join(here, '..', '..', '..', '..', 'benchmarks', 'results');
+const resultsDir = join(repoRoot, 'benchmarks', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `critic-${device.replace(':', '')}.json`);
 writeFileSync(file, JSON.stringify({ machine, rows: rows.map((r) => ({ ...r, gbPerS: r.bytes / r.us / 1e3 })) }, null, 2) + '\n');
