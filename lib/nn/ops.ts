@@ -5,3 +5,5 @@ export * from './kernels/linear.js';
 export * from './kernels/elementwise.js';
 export * from './kernels/critic.js';
 export * from './kernels/policy.js';
+export * from './kernels/rng.js';
+export * from './kernels/optim.js';

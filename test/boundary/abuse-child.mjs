@@ -28,6 +28,8 @@ const F = (n) => new Float32Array(n);
 //   shape(dims)     an array of dimensions;      device()  -1 or a CUDA id
 //   number(v)       a number;                    int(v, lo, hi) an integer in [lo, hi]
 //   bool(v)         a boolean
+//   bounded(v, below, above)  a finite number in a range; below/above are values just outside it
+//   u32s(values)    an array of that many integers in [0, 2^32 − 1]
 const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
 const optTensor = (shape, strict = 'shape') => ({ kind: 'optTensor', make: () => T(shape), shape, strict });
 const handle = () => ({ kind: 'handle', make: () => T([2]) });
@@ -38,9 +40,11 @@ const device = () => ({ kind: 'device', make: () => -1 });
 const number = (v) => ({ kind: 'number', make: () => v });
 const int = (v, lo, hi) => ({ kind: 'int', make: () => v, lo, hi });
 const bool = (v = false) => ({ kind: 'bool', make: () => v });
+const bounded = (v, below, above) => ({ kind: 'bounded', make: () => v, below, above });
+const u32s = (values) => ({ kind: 'u32s', make: () => values.slice(), values });
 
 // One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
-const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool };
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s };
 const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
 export const TABLE = {};
 for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
@@ -132,6 +136,27 @@ function badValues(spec) {
         ['a fraction', spec.lo + 0.5, 'RangeError'],
         ['NaN', NaN, 'RangeError'],
       ];
+    case 'bounded':
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a string', '1', 'TypeError'],
+        ['NaN', NaN, 'RangeError'],
+        ['below range', spec.below, 'RangeError'],
+        ['above range', spec.above, 'RangeError'],
+      ];
+    case 'u32s': {
+      const withAt = (k, x) => spec.values.map((v, j) => (j === k ? x : v));
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a Uint32Array', Uint32Array.from(spec.values), 'TypeError'],
+        ['one element short', spec.values.slice(1), 'RangeError'],
+        ['one element too many', [...spec.values, 0], 'RangeError'],
+        ['a negative element', withAt(0, -1), 'RangeError'],
+        ['an element of 2^32', withAt(spec.values.length - 1, 2 ** 32), 'RangeError'],
+        ['a fractional element', withAt(0, 0.5), 'RangeError'],
+        ['a string element', withAt(0, '1'), 'TypeError'],
+      ];
+    }
     default:
       throw new Error(`unknown kind ${spec.kind}`);
   }

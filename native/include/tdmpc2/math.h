@@ -5,3 +5,5 @@
 #include "math/philox.h"
 #include "math/policy.h"
 #include "math/two_hot.h"
+#include "math/lerp.h"
+#include "math/adam.h"

@@ -9,7 +9,11 @@
 // uniform: the top 24 bits of a lane, u = (x >> 8)·2⁻²⁴ ∈ [0, 1) (exact in float32).
 // normal:  Box–Muller on lane pairs (0,1) and (2,3): with u1 = ((x_a >> 8) + 1)·2⁻²⁴ ∈ (0, 1] and
 //          u2 = (x_b >> 8)·2⁻²⁴, r = sqrt(−2 ln u1), θ = 2π u2; lane a gives r·cos θ, lane b r·sin θ.
-//          Computed in float32; the backends' libm may differ in the last ulp.
+//          Computed in double and rounded once to float32. (In float32, θ alone carries an error
+//          up to 2.4e-7 that r ≤ 5.8 amplifies to 1.4e-6, and logf/sinf/cosf differ between glibc
+//          and CUDA by an ulp; in double the result is the correctly rounded float of the exact
+//          formula except in ~1e-8 of cases, so CPU, CUDA and a double-precision reference agree
+//          bit for bit almost always and within 0.5 ulp always.)
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -60,13 +64,14 @@ TDMPC2_HD float rng_uniform(uint64_t seed, uint32_t stream, uint64_t offset, uin
   return philox_to_uniform(b.v[i & 3]);
 }
 
-// Standard normal from lanes a (→ u1) and b (→ u2) of one block; `second` picks sin over cos.
-TDMPC2_HD float philox_box_muller(uint32_t xa, uint32_t xb, bool second) {
-  const float u1 = philox_to_uniform_open0(xa);
-  const float u2 = philox_to_uniform(xb);
-  const float r = sqrtf(-2.0f * logf(u1));
-  const float theta = 6.2831853071795864769f * u2;
-  return second ? r * sinf(theta) : r * cosf(theta);
+// The two standard normals of one Box–Muller pair: lane a (→ u1) and lane b (→ u2) of a block.
+TDMPC2_HD void philox_box_muller_pair(uint32_t xa, uint32_t xb, float& z_cos, float& z_sin) {
+  const double u1 = double((xa >> 8) + 1u) * 5.9604644775390625e-8;  // (0, 1]
+  const double u2 = double(xb >> 8) * 5.9604644775390625e-8;         // [0, 1)
+  const double r = sqrt(-2.0 * log(u1));
+  const double theta = 6.283185307179586476925 * u2;
+  z_cos = float(r * cos(theta));
+  z_sin = float(r * sin(theta));
 }
 
 // Number i of the normal draw at (seed, stream, offset).
@@ -74,7 +79,23 @@ TDMPC2_HD float rng_normal(uint64_t seed, uint32_t stream, uint64_t offset, uint
   const Philox4 b = philox_block(seed, stream, offset + (i >> 2));
   const unsigned lane = unsigned(i & 3);
   const unsigned a = lane & 2u;  // first lane of the pair
-  return philox_box_muller(b.v[a], b.v[a + 1], (lane & 1u) != 0);
+  float z_cos, z_sin;
+  philox_box_muller_pair(b.v[a], b.v[a + 1], z_cos, z_sin);
+  return (lane & 1u) != 0 ? z_sin : z_cos;
+}
+
+// The four normals of block `block` (numbers 4·(block − offset) .. +3 of a draw at offset):
+// the same values as rng_normal, one Philox evaluation and two Box–Muller pairs for all four.
+TDMPC2_HD void rng_normal4(uint64_t seed, uint32_t stream, uint64_t block, float z[4]) {
+  const Philox4 b = philox_block(seed, stream, block);
+  philox_box_muller_pair(b.v[0], b.v[1], z[0], z[1]);
+  philox_box_muller_pair(b.v[2], b.v[3], z[2], z[3]);
+}
+
+// The four uniforms of block `block`.
+TDMPC2_HD void rng_uniform4(uint64_t seed, uint32_t stream, uint64_t block, float u[4]) {
+  const Philox4 b = philox_block(seed, stream, block);
+  for (int l = 0; l < 4; ++l) u[l] = philox_to_uniform(b.v[l]);
 }
 
 // Blocks a draw of n numbers consumes: the amount to advance `offset` by.
