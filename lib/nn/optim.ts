@@ -139,7 +139,10 @@ export class Adam {
   }
 }
 
-/** The global L2 norm of several gradient buffers: √(Σ_buffers Σ g²), accumulated in double. */
+/**
+ * The global L2 norm of several gradient buffers: √(Σ_buffers Σ g²), accumulated in double (torch
+ * stacks float32 per-tensor norms; the two agree to float32 rounding).
+ */
 export function gradNorm(grads: readonly Tensor[]): number {
   let sum = 0;
   for (const g of grads) sum += sumSquares(g);

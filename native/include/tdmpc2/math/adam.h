@@ -8,7 +8,9 @@
 //   denom = (exp_avg_sq.sqrt() / bc2_sqrt).add_(eps)   d ← sqrt(v) / bc2_sqrt + eps
 //   param.addcdiv_(exp_avg, denom, value=−step_size)   p ← p + (−step_size)·(m / d)
 //
-// Older torch (< 2.0) wrote the first moment as m·β1 + (1 − β1)·g; the two differ by an ulp.
+// Older torch releases wrote the first moment as m·β1 + (1 − β1)·g (one ulp from the lerp); recent
+// ones write bias_correction2 ** 0.5 (the same double). tdmpc2 HEAD passes capturable=True, which
+// folds step_size into denom: the same quantities, rounded differently (SPEC §9.4).
 // The scalars are computed on the host in double and handed to the kernels as float32, as ATen
 // converts a Python scalar to the tensor's opmath type. Where torch's kernels contract a
 // multiply-add into an FMA (the CUDA addcmul/addcdiv, the lerp) so do we, explicitly, so that
