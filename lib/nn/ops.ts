@@ -7,3 +7,5 @@ export * from './kernels/critic.js';
 export * from './kernels/policy.js';
 export * from './kernels/rng.js';
 export * from './kernels/optim.js';
+export * from './kernels/dense.js';
+export * from './kernels/simnorm.js';

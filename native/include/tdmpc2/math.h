@@ -7,3 +7,8 @@
 #include "math/two_hot.h"
 #include "math/lerp.h"
 #include "math/adam.h"
+#include "math/exp.h"
+#include "math/activations.h"
+#include "math/layernorm.h"
+#include "math/simnorm.h"
+#include "math/dropout.h"

@@ -1,0 +1,187 @@
+// Dense layer with fused epilogue on the CPU (semantics in tdmpc2/dense.h): per member one GEMM
+// through cpu::gemm_nt, then the epilogue over the rows while they are still in cache.
+//
+// The row loops are compiled three times (target_clones, like the GEMM driver) so that the
+// inlined math.h functions — exp_fast is branch-free on purpose — vectorise with AVX2 or AVX-512
+// while the binary stays baseline x86-64.
+#include "tdmpc2/dense.h"
+
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "tdmpc2/math.h"
+
+namespace tdmpc2 {
+namespace {
+
+#define TDMPC2_ISA_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
+// Per-thread scratch that grows once: the hot path allocates nothing after warm-up.
+float* scratch(size_t n) {
+  thread_local std::vector<float> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// f[n] = dropout multiplier (0 or 1/(1−p)) of element i0 + n of the draw, n < N: one Philox
+// block per four elements.
+TDMPC2_ISA_CLONES void dropout_factors(const DenseDropout& d, float scale, uint64_t i0, int64_t N,
+                                       float* f) {
+  int64_t n = 0;
+  // Leading elements up to a block boundary.
+  if ((i0 & 3) != 0) {
+    const Philox4 b = philox_block(d.seed, d.stream, d.offset + (i0 >> 2));
+    for (unsigned lane = unsigned(i0 & 3); lane < 4 && n < N; ++lane, ++n)
+      f[n] = dropout_factor(b.v[lane], d.p, scale);
+  }
+  // Whole blocks: independent iterations the compiler may vectorise.
+  const uint64_t first_block = d.offset + ((i0 + uint64_t(n)) >> 2);
+  const int64_t blocks = (N - n) / 4;
+  for (int64_t j = 0; j < blocks; ++j) {
+    const Philox4 b = philox_block(d.seed, d.stream, first_block + uint64_t(j));
+    for (int lane = 0; lane < 4; ++lane) f[n + 4 * j + lane] = dropout_factor(b.v[lane], d.p, scale);
+  }
+  n += 4 * blocks;
+  if (n < N) {
+    const Philox4 b = philox_block(d.seed, d.stream, first_block + uint64_t(blocks));
+    for (int lane = 0; n < N; ++lane, ++n) f[n] = dropout_factor(b.v[lane], d.p, scale);
+  }
+}
+
+struct RowEpilogue {
+  DenseEpilogue ep;
+  int64_t V;
+  int64_t N;
+  const float* b;      // [N] or null
+  const float* gamma;  // [N]
+  const float* beta;   // [N]
+};
+
+// Rows [0, rows) of one member: h = GEMM output (bias and dropout applied in place, so it ends
+// as the saved H when H is the GEMM's target), y the output (may be h), stats per row or null.
+TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d, uint64_t i0,
+                                    int64_t rows, float* H, float* Y, float* stats) {
+  const int64_t N = r.N;
+  float* f = d.p > 0.f ? scratch(size_t(N)) : nullptr;
+  const float scale = dropout_scale(d.p);
+  for (int64_t m = 0; m < rows; ++m) {
+    float* h = H + m * N;
+    float* y = Y + m * N;
+    if (r.b != nullptr)
+      for (int64_t n = 0; n < N; ++n) h[n] += r.b[n];
+    if (f != nullptr) {
+      dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
+      for (int64_t n = 0; n < N; ++n) h[n] *= f[n];
+    }
+    if (r.ep == DenseEpilogue::None) continue;  // Y is H: nothing more to do
+    float mean, rstd;
+    layernorm_row_stats(h, N, mean, rstd);
+    if (stats != nullptr) {
+      stats[2 * m] = mean;
+      stats[2 * m + 1] = rstd;
+    }
+    if (r.ep == DenseEpilogue::LnMish) {
+      for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
+    } else {
+      for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean) * rstd * r.gamma[n] + r.beta[n];
+      for (int64_t g = 0; g < N; g += r.V) simnorm_group(y + g, y + g, r.V);
+    }
+  }
+}
+
+// Rows of one member, backward of the epilogue and the dropout: dH = ∂L/∂h (before dropout);
+// dγ/dβ accumulate (null to skip).
+TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d, uint64_t i0,
+                                     int64_t rows, const float* H, const float* stats,
+                                     const float* dY, float* dH, float* dgamma, float* dbeta) {
+  const int64_t N = r.N;
+  float* work = scratch(size_t(3 * N));
+  float* xhat = work;         // x̂ of the row
+  float* s = work + N;        // SimNorm output of the row
+  float* f = work + 2 * N;    // dropout multipliers of the row
+  const float scale = dropout_scale(d.p);
+  for (int64_t m = 0; m < rows; ++m) {
+    const float* dy = dY + m * N;
+    float* dh = dH + m * N;
+    if (r.ep == DenseEpilogue::None) {
+      std::memcpy(dh, dy, size_t(N) * sizeof(float));
+    } else {
+      const float* h = H + m * N;
+      const float mean = stats[2 * m], rstd = stats[2 * m + 1];
+      for (int64_t n = 0; n < N; ++n) xhat[n] = (h[n] - mean) * rstd;
+      // dh ← ∂L/∂z.
+      if (r.ep == DenseEpilogue::LnMish) {
+        for (int64_t n = 0; n < N; ++n) dh[n] = dy[n] * mish_grad(r.gamma[n] * xhat[n] + r.beta[n]);
+      } else {
+        for (int64_t n = 0; n < N; ++n) s[n] = r.gamma[n] * xhat[n] + r.beta[n];
+        for (int64_t g = 0; g < N; g += r.V) {
+          simnorm_group(s + g, s + g, r.V);
+          simnorm_group_backward(s + g, dy + g, dh + g, r.V);
+        }
+      }
+      if (dgamma != nullptr)
+        for (int64_t n = 0; n < N; ++n) dgamma[n] += dh[n] * xhat[n];
+      if (dbeta != nullptr)
+        for (int64_t n = 0; n < N; ++n) dbeta[n] += dh[n];
+      // dh ← g = γ ⊙ ∂L/∂z, then ∂L/∂h_d by the LayerNorm backward.
+      for (int64_t n = 0; n < N; ++n) dh[n] *= r.gamma[n];
+      const float mean_g = row_sum(dh, N) / float(N);
+      const float mean_gx = row_dot(dh, xhat, N) / float(N);
+      for (int64_t n = 0; n < N; ++n)
+        dh[n] = layernorm_backward(dh[n], xhat[n], mean_g, mean_gx, rstd);
+    }
+    if (d.p > 0.f) {
+      dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
+      for (int64_t n = 0; n < N; ++n) dh[n] *= f[n];
+    }
+  }
+}
+
+}  // namespace
+
+void dense_forward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s, const DenseDropout& drop,
+                       const float* X, const DenseParams& p, float* Y, float* H, float* stats) {
+  const int64_t M = s.M, K = s.K, N = s.N;
+  for (int64_t e = 0; e < s.E; ++e) {
+    const float* Xe = s.shared_input ? X : X + e * M * K;
+    const float* We = p.W + e * N * K;
+    float* Ye = Y + e * M * N;
+    // Training writes the GEMM into H, which the epilogue turns into the saved LayerNorm input.
+    float* He = H != nullptr ? H + e * M * N : Ye;
+    cpu::gemm_nt(M, N, K, Xe, K, We, K, 0.f, He, N);
+    const RowEpilogue r{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
+                        p.beta ? p.beta + e * N : nullptr};
+    forward_rows(r, drop, uint64_t(e * M * N), M, He, Ye, stats ? stats + e * M * 2 : nullptr);
+  }
+}
+
+void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
+                        const DenseDropout& drop, const float* X, const DenseParams& p,
+                        const float* H, const float* stats, const float* dY, const DenseGrads& g) {
+  const int64_t M = s.M, K = s.K, N = s.N;
+  for (int64_t e = 0; e < s.E; ++e) {
+    const float* Xe = s.shared_input ? X : X + e * M * K;
+    const float* We = p.W + e * N * K;
+    float* dHe = g.dH + e * M * N;
+    const RowEpilogue r{ep, V, N, nullptr, p.gamma ? p.gamma + e * N : nullptr,
+                        p.beta ? p.beta + e * N : nullptr};
+    backward_rows(r, drop, uint64_t(e * M * N), M, H ? H + e * M * N : nullptr,
+                  stats ? stats + e * M * 2 : nullptr, dY + e * M * N, dHe,
+                  g.dgamma ? g.dgamma + e * N : nullptr, g.dbeta ? g.dbeta + e * N : nullptr);
+    if (g.dX != nullptr) {
+      // A shared input receives the sum over members: the first overwrites, the rest add.
+      float* dXe = s.shared_input ? g.dX : g.dX + e * M * K;
+      const float beta = s.shared_input && e > 0 ? 1.f : 0.f;
+      cpu::gemm_nn(M, K, N, dHe, N, We, K, beta, dXe, K);
+    }
+    if (g.dW != nullptr) cpu::gemm_tn(N, K, M, dHe, N, Xe, K, 1.f, g.dW + e * N * K, K);
+    if (g.db != nullptr) {
+      float* db = g.db + e * N;
+      for (int64_t m = 0; m < M; ++m)
+        for (int64_t n = 0; n < N; ++n) db[n] += dHe[m * N + n];
+    }
+  }
+}
+
+}  // namespace tdmpc2

@@ -1,0 +1,36 @@
+// SimNorm (simplicial normalisation of the latent): the row is cut into groups of V consecutive
+// values and each group goes through a softmax (temperature 1). TD-MPC2 uses V = 8.
+//
+// Forward per group: m = max z, s_j = e^(z_j − m) / Σ_k e^(z_k − m) (max-subtracted: no overflow).
+// Backward per group: ∂L/∂z_j = s_j·(∂L/∂s_j − Σ_k ∂L/∂s_k · s_k)  (the softmax Jacobian-vector
+// product; needs only the output s).
+#pragma once
+#include <cstdint>
+
+#include "common.h"
+#include "exp.h"
+
+namespace tdmpc2 {
+
+// One group of V values: y = softmax(z). y may be z (in place).
+TDMPC2_HD void simnorm_group(const float* z, float* y, int64_t V) {
+  float m = z[0];
+  for (int64_t j = 1; j < V; ++j) m = z[j] > m ? z[j] : m;
+  float sum = 0.f;
+  for (int64_t j = 0; j < V; ++j) {
+    const float e = exp_fast(z[j] - m);
+    y[j] = e;
+    sum += e;
+  }
+  const float inv = 1.f / sum;
+  for (int64_t j = 0; j < V; ++j) y[j] *= inv;
+}
+
+// One group: dz = s ⊙ (dy − Σ dy ⊙ s). dz may be dy (in place), not s.
+TDMPC2_HD void simnorm_group_backward(const float* s, const float* dy, float* dz, int64_t V) {
+  float dot = 0.f;
+  for (int64_t j = 0; j < V; ++j) dot += dy[j] * s[j];
+  for (int64_t j = 0; j < V; ++j) dz[j] = s[j] * (dy[j] - dot);
+}
+
+}  // namespace tdmpc2
