@@ -26,7 +26,7 @@ TDMPC2_HD void simnorm_group(const float* z, float* y, int64_t V) {
   for (int64_t j = 0; j < V; ++j) y[j] *= inv;
 }
 
-// One group: dz = s ⊙ (dy − Σ dy ⊙ s). dz may be dy (in place), not s.
+// One group: dz = s ⊙ (dy − Σ dy ⊙ s). dz may be s or dy (each j is read before it is written).
 TDMPC2_HD void simnorm_group_backward(const float* s, const float* dy, float* dz, int64_t V) {
   float dot = 0.f;
   for (int64_t j = 0; j < V; ++j) dot += dy[j] * s[j];
