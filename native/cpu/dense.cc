@@ -85,7 +85,7 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
       for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
     } else {
       for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean) * rstd * r.gamma[n] + r.beta[n];
-      for (int64_t g = 0; g < N; g += r.V) simnorm_group(y + g, y + g, r.V);
+      simnorm_span(y, N, r.V);
     }
   }
 }
@@ -115,10 +115,8 @@ TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d
         for (int64_t n = 0; n < N; ++n) dh[n] = dy[n] * mish_grad(r.gamma[n] * xhat[n] + r.beta[n]);
       } else {
         for (int64_t n = 0; n < N; ++n) s[n] = r.gamma[n] * xhat[n] + r.beta[n];
-        for (int64_t g = 0; g < N; g += r.V) {
-          simnorm_group(s + g, s + g, r.V);
-          simnorm_group_backward(s + g, dy + g, dh + g, r.V);
-        }
+        simnorm_span(s, N, r.V);
+        for (int64_t g = 0; g < N; g += r.V) simnorm_group_backward(s + g, dy + g, dh + g, r.V);
       }
       if (dgamma != nullptr)
         for (int64_t n = 0; n < N; ++n) dgamma[n] += dh[n] * xhat[n];

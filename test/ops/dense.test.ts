@@ -51,6 +51,7 @@ const CASES: Case[] = [
   { E: 5, ensemble: true, shared: true, M: 129, K: 7, N: 101, epilogue: 'none', p: 0.01, bias: false },
   { E: 5, ensemble: true, shared: false, M: 7, K: 7, N: 1, epilogue: 'none', p: 0.5 },
   { E: 1, ensemble: false, shared: true, M: 7, K: 7, N: 7, epilogue: 'ln_mish', p: 0 },
+  { E: 2, ensemble: true, shared: true, M: 7, K: 7, N: 1, epilogue: 'ln_mish', p: 0.5 },
   { E: 1, ensemble: false, shared: true, M: 129, K: 518, N: 101, epilogue: 'ln_mish', p: 0.01 },
   { E: 1, ensemble: false, shared: true, M: 536, K: 518, N: 512, epilogue: 'ln_mish', p: 0 },
   { E: 1, ensemble: true, shared: true, M: 1, K: 518, N: 7, epilogue: 'ln_mish', p: 0 },
