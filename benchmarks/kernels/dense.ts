@@ -1,12 +1,19 @@
 // Dense-layer microbenchmark: what the fused epilogue costs on top of its GEMM.
 //
-//   node benchmarks/run.mjs benchmarks/kernels/dense.ts [--repeats 41] [--device cpu|cuda:0]
+// Node 20 cannot run TypeScript directly and no TS runner is installed, so compile then run
+// (from the repository root, after building the addon, e.g. npx cmake-js compile):
 //
-// (build the addon first: `npx cmake-js compile`.) Prints a table and writes
-// benchmarks/results/dense-<device>.json. For each workload: median milliseconds over
-// `repeats` timed calls after warm-up, and GFLOP/s counting the GEMM's 2·E·M·N·K only. The
-// measured pairs run interleaved (dense, then its bare GEMM, then dense, ...) so that noise from
-// other processes lands on both alike.
+//   npx tsc benchmarks/kernels/dense.ts --ignoreConfig --outDir build/bench --rootDir . \
+//     --module nodenext --moduleResolution nodenext --target es2022 \
+//     --lib es2022,esnext.disposable --types node --skipLibCheck \
+//   && node build/bench/benchmarks/kernels/dense.js [--repeats 41] [--device cuda:0]
+//
+// The compiled copy of lib/ sits under build/bench, away from the addon, so the script points
+// TDMPC2_ADDON at build/Release/tdmpc2.node unless it is already set. Prints a table and writes
+// benchmarks/results/dense-<device>.json. For each workload: median milliseconds over `repeats`
+// timed calls after warm-up, and GFLOP/s counting the GEMM's 2·E·M·N·K (×2 for backward) only.
+// The measured pairs run interleaved (dense, then its bare GEMM, then dense, ...) so that noise
+// from other processes lands on both alike.
 //
 // Workloads (SPEC defaults: batch 256 → 536 planner/update rows, mlp 512, latent 512):
 //   - hidden layer 536×512→512, LayerNorm+Mish, inference and training (saving H and stats),
@@ -30,6 +37,9 @@ import {
   type DenseEpilogue,
   type DenseOptions,
 } from '../../lib/nn/ops.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+process.env.TDMPC2_ADDON ??= join(repoRoot, 'build', 'Release', 'tdmpc2.node'); // read at first use
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -212,7 +222,7 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n') + '\n');
 
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+const outDir = join(repoRoot, 'benchmarks', 'results');
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `dense-${device.replace(':', '')}.json`);
 writeFileSync(
