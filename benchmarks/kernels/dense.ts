@@ -1,21 +1,15 @@
 // Dense-layer microbenchmark: what the fused epilogue costs on top of its GEMM.
 //
-// Node 20 cannot run TypeScript directly and no TS runner is installed, so compile then run
-// (from the repository root, after building the addon, e.g. npx cmake-js compile):
+//   node benchmarks/run-ts.mjs benchmarks/kernels/dense.ts [--repeats 41] [--device cuda:0]
 //
-//   npx tsc benchmarks/kernels/dense.ts --ignoreConfig --outDir build/bench --rootDir . \
-//     --module nodenext --moduleResolution nodenext --target es2022 \
-//     --lib es2022,esnext.disposable --types node --skipLibCheck \
-//   && node build/bench/benchmarks/kernels/dense.js [--repeats 41] [--device cuda:0]
+// (from the repository root, after building the addon, e.g. npx cmake-js compile). Prints a
+// table and writes benchmarks/results/dense-<device>.json. For each workload: median
+// milliseconds over `repeats` timed calls after warm-up, and GFLOP/s counting the GEMM's
+// 2·E·M·N·K (×2 for backward) only. The measured pairs run interleaved (dense, then its bare
+// GEMM, then dense, ...) so that noise from other processes lands on both alike.
 //
-// The compiled copy of lib/ sits under build/bench, away from the addon, so the script points
-// TDMPC2_ADDON at build/Release/tdmpc2.node unless it is already set. Prints a table and writes
-// benchmarks/results/dense-<device>.json. For each workload: median milliseconds over `repeats`
-// timed calls after warm-up, and GFLOP/s counting the GEMM's 2·E·M·N·K (×2 for backward) only.
-// The measured pairs run interleaved (dense, then its bare GEMM, then dense, ...) so that noise
-// from other processes lands on both alike.
-//
-// Workloads (SPEC defaults: batch 256 → 536 planner/update rows, mlp 512, latent 512):
+// Workloads at the 5M model's sizes: 536 rows = the planner's 512 samples + 24 policy
+// trajectories, mlp and latent 512, Q input 518 = latent 512 + cheetah's 6 action dims:
 //   - hidden layer 536×512→512, LayerNorm+Mish, inference and training (saving H and stats),
 //     against linearForward of the same shape: the epilogue's share of its GEMM (target ≤ 10 %);
 //   - the same with LayerNorm+SimNorm (the dynamics/encoder output layer);
@@ -37,9 +31,6 @@ import {
   type DenseEpilogue,
   type DenseOptions,
 } from '../../lib/nn/ops.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-process.env.TDMPC2_ADDON ??= join(repoRoot, 'build', 'Release', 'tdmpc2.node'); // read at first use
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -222,7 +213,7 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n') + '\n');
 
-const outDir = join(repoRoot, 'benchmarks', 'results');
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `dense-${device.replace(':', '')}.json`);
 writeFileSync(
