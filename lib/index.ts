@@ -4,3 +4,30 @@ export { TdMpcError, type TdMpcErrorCode } from './errors.js';
 export { Tensor } from './nn/tensor.js';
 export { type Device, resolveDevice } from './nn/device.js';
 export * as ops from './nn/ops.js';
+export {
+  loadMujoco,
+  listTasks,
+  makeEnv,
+  makeVectorEnv,
+  DmcEnv,
+  VectorEnv,
+  renderEpisode,
+  writeEpisodeSvg,
+  tolerance,
+  type Mujoco,
+  type MakeEnvOptions,
+  type VectorInfo,
+  type VectorResetResult,
+  type VectorStepResult,
+  type EpisodeSvgOptions,
+  type Sigmoid,
+  type ToleranceOptions,
+  type Box,
+  type Env,
+  type EnvInfo,
+  type EnvState,
+  type RenderOptions,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from './envs/index.js';
