@@ -72,6 +72,19 @@ export class RngStream {
     return t;
   }
 
+  /**
+   * Reserves the blocks of a draw of n numbers made elsewhere (a kernel that addresses Philox
+   * itself, such as dropout): returns the offset to pass it and advances past the draw.
+   */
+  reserve(n: number): number {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`RngStream.reserve: n: expected a non-negative integer, got ${n}`);
+    const at = this.#offset;
+    const next = at + rngBlocks(n);
+    if (!Number.isSafeInteger(next)) throw new RangeError(`RngStream: offset ${at} + ${rngBlocks(n)} blocks passes 2^53 − 1`);
+    this.#offset = next;
+    return at;
+  }
+
   /** A copy of the position (for checkpoints). */
   state(): RngState {
     return { seed: this.#seed, stream: this.#stream, offset: this.#offset };

@@ -1,0 +1,222 @@
+// One TD-MPC2 gradient update (SPEC §9; official tdmpc2.py `_update` and `update_pi`), in the
+// same order with the same section names. Draws come from the agent's Philox streams, so a run is
+// reproducible from its seed and the golden test can replay them in PyTorch.
+import type { ResolvedConfig } from '../config.js';
+import { hostLoss, member, mseLoss, rows, softCeLoss, stackRows, twoHotInv } from '../nn/functional.js';
+import { Graph, type Var } from '../nn/graph.js';
+import { Adam, clipCoefficient, gradNorm } from '../nn/optim.js';
+import { RngStream } from '../nn/rng.js';
+import { Tensor } from '../nn/tensor.js';
+import { STREAMS, type WorldModel } from '../model/world-model.js';
+import { RunningScale } from './running-scale.js';
+
+/** A training batch, time-major (SPEC §9.1). */
+export interface Batch {
+  /** [H+1, B, O] */
+  obs: Tensor;
+  /** [H, B, A]: the action taken at obs[t]. */
+  action: Tensor;
+  /** [H, B]: the reward received for it. */
+  reward: Tensor;
+}
+
+/** What one update reports (the official agent's info dict). */
+export interface UpdateInfo {
+  consistencyLoss: number;
+  rewardLoss: number;
+  valueLoss: number;
+  totalLoss: number;
+  /** World-model gradient norm before clipping. */
+  gradNorm: number;
+  piLoss: number;
+  /** Policy gradient norm before clipping. */
+  piGradNorm: number;
+  /** Mean policy entropy (−log-prob) over the H+1 latents. */
+  piEntropy: number;
+  /** The running Q scale after this update. */
+  piScale: number;
+}
+
+/** Random streams of the update, checkpointed with the agent. */
+export interface UpdaterRng {
+  policy: RngStream;
+  dropout: RngStream;
+  qPair: RngStream;
+}
+
+export class Updater {
+  readonly model: WorldModel;
+  readonly cfg: ResolvedConfig;
+  readonly graph: Graph;
+  readonly optim: Adam;
+  readonly piOptim: Adam;
+  readonly scale: RunningScale;
+  readonly rng: UpdaterRng;
+  readonly #pairBuf: Tensor;
+
+  constructor(model: WorldModel, seed: number) {
+    this.model = model;
+    this.cfg = model.cfg;
+    this.graph = new Graph(model.device);
+    const { lr, encLrScale } = this.cfg;
+    const group = (net: WorldModel['encoder'], rate: number, eps: number) => ({
+      name: net.name,
+      params: net.params.data,
+      grads: net.params.grad!,
+      lr: rate,
+      eps,
+    });
+    this.optim = new Adam([
+      group(model.encoder, lr * encLrScale, 1e-8),
+      group(model.dynamics, lr, 1e-8),
+      group(model.reward, lr, 1e-8),
+      group(model.qs, lr, 1e-8),
+    ]);
+    this.piOptim = new Adam([group(model.pi, lr, 1e-5)]);
+    this.scale = new RunningScale(this.cfg.tau);
+    this.rng = {
+      policy: new RngStream(seed, STREAMS.policy),
+      dropout: new RngStream(seed, STREAMS.dropout),
+      qPair: new RngStream(seed, STREAMS.qPair),
+    };
+    this.#pairBuf = Tensor.zeros([2]);
+  }
+
+  /** Two distinct Q members, uniformly (SPEC §7: the first two of a random permutation). */
+  qPair(): [number, number] {
+    const Q = this.cfg.numQ;
+    const u = this.rng.qPair.uniform(this.#pairBuf).toArray();
+    const i = Math.min(Math.floor(u[0]! * Q), Q - 1);
+    let j = Math.min(Math.floor(u[1]! * (Q - 1)), Q - 2);
+    if (j >= i) j += 1;
+    return [i, j];
+  }
+
+  update(batch: Batch): UpdateInfo {
+    const { model, cfg, graph: g } = this;
+    const H = cfg.horizon;
+    const [, B, O] = batch.obs.shape as [number, number, number];
+    const A = cfg.actionDim;
+    const bins = cfg;
+    g.reset();
+
+    // Compute targets (no grad, eval mode)
+    const obs0 = g.constant(batch.obs.view([B, O], 0));
+    const nextObs = g.constant(batch.obs.view([H * B, O], B * O));
+    const actions = g.constant(batch.action.view([H * B, A], 0));
+    const tdTarget = g.tensor([H * B]);
+    const nextZ = g.noGrad(() => {
+      const z = model.encode(g, nextObs);
+      const pi = model.policy(g, z, this.rng.policy);
+      const [i, j] = this.qPair();
+      const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true);
+      const qi = twoHotInv(g, member(g, logits, i), bins).value.toArray();
+      const qj = twoHotInv(g, member(g, logits, j), bins).value.toArray();
+      const r = batch.reward.toArray();
+      const td = new Float32Array(H * B);
+      for (let k = 0; k < td.length; k++) td[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
+      tdTarget.write(td);
+      return z.value;
+    });
+
+    // Latent rollout (train mode: Q dropout on)
+    const train = { params: 'trainable' as const, dropout: this.rng.dropout };
+    const zs: Var[] = [model.encode(g, obs0, train)];
+    let consistency = 0;
+    for (let t = 0; t < H; t++) {
+      const a = rows(g, actions, t * B, B);
+      const z = model.next(g, zs[t]!, a, train);
+      const target = nextZ.view([B, cfg.latentDim], t * B * cfg.latentDim);
+      consistency += cfg.rho ** t * mseLoss(g, z, target, (cfg.consistencyCoef * cfg.rho ** t) / H);
+      target.dispose();
+      zs.push(z);
+    }
+
+    // Predictions
+    const zsHead = stackRows(g, zs.slice(0, H));
+    const qs = model.qLogits(g, zsHead, actions, train); // [Q, H·B, K]
+    const rewardPreds = model.rewardLogits(g, zsHead, actions, train); // [H·B, K]
+
+    // Compute losses
+    let rewardLoss = 0;
+    let valueLoss = 0;
+    for (let t = 0; t < H; t++) {
+      const w = cfg.rho ** t;
+      const r = batch.reward.view([B], t * B);
+      const td = tdTarget.view([B], t * B);
+      rewardLoss += w * softCeLoss(g, rows(g, rewardPreds, t * B, B), r, (cfg.rewardCoef * w) / H, bins);
+      for (let q = 0; q < cfg.numQ; q++)
+        valueLoss += w * softCeLoss(g, rows(g, member(g, qs, q), t * B, B), td, (cfg.valueCoef * w) / (H * cfg.numQ), bins);
+      r.dispose();
+      td.dispose();
+    }
+    consistency /= H;
+    rewardLoss /= H;
+    valueLoss /= H * cfg.numQ;
+    const totalLoss = cfg.consistencyCoef * consistency + cfg.rewardCoef * rewardLoss + cfg.valueCoef * valueLoss;
+
+    // Update model
+    g.backward();
+    const modelGrads = this.optim.groups.map((gr) => gr.grads);
+    const norm = gradNorm(modelGrads);
+    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm));
+    this.optim.zeroGrad();
+
+    // Update policy
+    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, zs)).value), B);
+
+    // Update target Q-functions
+    model.softUpdateTarget();
+
+    return { consistencyLoss: consistency, rewardLoss, valueLoss, totalLoss, gradNorm: norm, ...pi };
+  }
+
+  /** SPEC §9.5: the policy step on the rollout latents zs [(H+1)·B, L] (detached). */
+  updatePi(zs: Var, B: number): Pick<UpdateInfo, 'piLoss' | 'piGradNorm' | 'piEntropy' | 'piScale'> {
+    const { model, cfg, graph: g } = this;
+    const H = cfg.horizon;
+    const sample = model.policy(g, zs, this.rng.policy, { params: 'trainable', dropout: null });
+    const logits = model.qLogits(g, zs, sample.action, { params: 'frozen', dropout: this.rng.dropout });
+    const [i, j] = this.qPair();
+    const qi = twoHotInv(g, member(g, logits, i), cfg);
+    const qj = twoHotInv(g, member(g, logits, j), cfg);
+    const steps = H + 1;
+    const piLoss = hostLoss(g, [qi, qj, sample.scaledEntropy], ([vi, vj, se]) => {
+      const n = vi!.length;
+      const q = new Float32Array(n);
+      for (let k = 0; k < n; k++) q[k] = Math.fround((vi![k]! + vj![k]!) / 2);
+      this.scale.update(q.subarray(0, B));
+      const S = this.scale.value;
+      const dq = new Float32Array(n);
+      const dse = new Float32Array(n);
+      let loss = 0;
+      for (let t = 0; t < steps; t++) {
+        const w = cfg.rho ** t;
+        let rowMean = 0;
+        for (let b = 0; b < B; b++) {
+          const k = t * B + b;
+          rowMean += -(cfg.entropyCoef * se![k]! + q[k]! / S);
+          dq[k] = -w / (steps * B * S) / 2; // half to each of the two members
+          dse[k] = (-w * cfg.entropyCoef) / (steps * B);
+        }
+        loss += (w * rowMean) / B;
+      }
+      return { loss: loss / steps, grads: [dq, dq, dse] };
+    });
+    g.backward();
+    const piNorm = gradNorm([model.pi.params.grad!]);
+    this.piOptim.step(clipCoefficient(piNorm, cfg.gradClipNorm));
+    this.piOptim.zeroGrad();
+    const lp = sample.logProb.toArray();
+    let entropy = 0;
+    for (let k = 0; k < lp.length; k++) entropy -= lp[k]!;
+    return { piLoss, piGradNorm: piNorm, piEntropy: entropy / lp.length, piScale: this.scale.value };
+  }
+
+  dispose(): void {
+    this.graph.dispose();
+    this.optim.dispose();
+    this.piOptim.dispose();
+    this.#pairBuf.dispose();
+  }
+}

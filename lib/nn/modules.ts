@@ -1,0 +1,184 @@
+// Network building blocks (SPEC §3): NormedLinear (Linear → [Dropout] → LayerNorm → Mish or
+// SimNorm), plain Linear, and the MLP of TD-MPC2 — optionally an ensemble of E members evaluated
+// in one batched call. Each MLP owns one ParamGroup; layers are views into it.
+import { denseBackward, denseForward, type DenseEpilogue } from './kernels/dense.js';
+import type { Device } from './device.js';
+import { Var, type Graph } from './graph.js';
+import { LINEAR_WEIGHT_INIT, ONES, ParamGroup, ZEROS, type Param, type ParamSpec } from './params.js';
+import type { RngStream } from './rng.js';
+
+/** How a forward pass uses the parameters and dropout. */
+export interface ForwardMode {
+  /** 'trainable': gradients flow into the parameters; 'frozen': into the inputs only (HEAD's
+   *  detached Q); 'constant': no gradient at all (eval, targets). */
+  params: 'trainable' | 'frozen' | 'constant';
+  /** Dropout on (train mode) with masks drawn from this stream; null = eval mode. */
+  dropout: RngStream | null;
+}
+
+export const EVAL: ForwardMode = Object.freeze({ params: 'constant', dropout: null });
+
+interface LayerDef {
+  inDim: number;
+  outDim: number;
+  epilogue: DenseEpilogue;
+  dropout: number;
+}
+
+/** One layer of an MLP: its parameter views and the dense kernel call with its backward. */
+class Layer {
+  readonly def: LayerDef;
+  readonly index: number;
+  readonly members: number | null; // null: a plain (non-ensemble) layer
+  readonly simnormDim: number;
+  W!: Param;
+  b!: Param;
+  gamma: Param | null = null;
+  beta: Param | null = null;
+
+  constructor(index: number, def: LayerDef, members: number | null, simnormDim: number) {
+    this.index = index;
+    this.def = def;
+    this.members = members;
+    this.simnormDim = simnormDim;
+  }
+
+  specs(zeroWeight: boolean): ParamSpec[] {
+    const lead = this.members === null ? [] : [this.members];
+    const { inDim, outDim } = this.def;
+    const out: ParamSpec[] = [
+      { name: `${this.index}.weight`, shape: [...lead, outDim, inDim], init: zeroWeight ? ZEROS : LINEAR_WEIGHT_INIT },
+      { name: `${this.index}.bias`, shape: [...lead, outDim], init: ZEROS },
+    ];
+    if (this.def.epilogue !== 'none')
+      out.push(
+        { name: `${this.index}.ln_weight`, shape: [...lead, outDim], init: ONES },
+        { name: `${this.index}.ln_bias`, shape: [...lead, outDim], init: ZEROS },
+      );
+    return out;
+  }
+
+  bind(group: ParamGroup): void {
+    this.W = group.get(`${this.index}.weight`);
+    this.b = group.get(`${this.index}.bias`);
+    if (this.def.epilogue !== 'none') {
+      this.gamma = group.get(`${this.index}.ln_weight`);
+      this.beta = group.get(`${this.index}.ln_bias`);
+    }
+  }
+
+  /** The output shape for input x: [M, N] or [E, M, N]. */
+  outShape(x: Var): number[] {
+    const M = x.shape[x.shape.length - 2]!;
+    return this.members === null ? [M, this.def.outDim] : [this.members, M, this.def.outDim];
+  }
+
+  forward(g: Graph, x: Var, mode: ForwardMode, paramsOf: (p: Param) => Param): Var {
+    const W = paramsOf(this.W);
+    const b = paramsOf(this.b);
+    const gamma = this.gamma && paramsOf(this.gamma);
+    const beta = this.beta && paramsOf(this.beta);
+    const trainable = mode.params === 'trainable';
+    const shape = this.outShape(x);
+    const M = shape[shape.length - 2]!;
+    const E = this.members ?? 1;
+    let dropout = null;
+    if (mode.dropout && this.def.dropout > 0) {
+      // One draw over (member, row, column), as the dense kernel addresses it.
+      const offset = mode.dropout.reserve(E * M * this.def.outDim);
+      dropout = { p: this.def.dropout, seed: mode.dropout.seed, stream: mode.dropout.stream, offset };
+    }
+    const options = { epilogue: this.def.epilogue, dropout, simnormDim: this.simnormDim };
+    const needsGrad = g.gradEnabled && (x.requiresGrad || trainable);
+    const y = new Var(g.tensor(shape), needsGrad);
+    const params = { W: W.value, b: b.value, gamma: gamma?.value ?? null, beta: beta?.value ?? null };
+    const saved =
+      needsGrad && this.def.epilogue !== 'none'
+        ? { H: g.tensor(shape), stats: g.tensor([...shape.slice(0, -1), 2]) }
+        : null;
+    denseForward(x.value, params, y.value, options, saved);
+    if (needsGrad) {
+      g.record(() => {
+        const dY = y.grad;
+        if (dY === null) return;
+        const dH = g.tensor(shape);
+        const grads = {
+          dH,
+          dW: trainable ? W.grad : null,
+          db: trainable ? b.grad : null,
+          dgamma: trainable ? (gamma?.grad ?? null) : null,
+          dbeta: trainable ? (beta?.grad ?? null) : null,
+        };
+        if (x.requiresGrad) g.accumulate(x, (dX) => denseBackward(x.value, params, saved, dY, { ...grads, dX }, options));
+        else if (trainable) denseBackward(x.value, params, saved, dY, { ...grads, dX: null }, options);
+      });
+    }
+    return y;
+  }
+}
+
+export interface MlpOptions {
+  device: Device;
+  /** Ensemble members; omitted for a plain MLP. */
+  members?: number;
+  /** Output layer: 'none' (plain Linear) or 'ln_simnorm' (NormedLinear with SimNorm). */
+  outEpilogue?: 'none' | 'ln_simnorm';
+  /** Dropout rate of the first hidden layer (the Q heads). */
+  dropout?: number;
+  simnormDim?: number;
+  /** Zero the output layer's weight (reward and Q heads, SPEC §3). */
+  zeroOutputWeight?: boolean;
+}
+
+/**
+ * mlp(in, hidden, out) of SPEC §3: NormedLinear+Mish for each hidden width (dropout on the first
+ * only), then the output layer.
+ */
+export class MLP {
+  readonly name: string;
+  readonly params: ParamGroup;
+  readonly members: number | null;
+  readonly #layers: Layer[];
+
+  constructor(name: string, inDim: number, hidden: readonly number[], outDim: number, opts: MlpOptions) {
+    this.name = name;
+    this.members = opts.members ?? null;
+    const dims = [inDim, ...hidden, outDim];
+    const simnormDim = opts.simnormDim ?? 8;
+    this.#layers = [];
+    for (let i = 0; i < dims.length - 1; i++) {
+      const last = i === dims.length - 2;
+      const epilogue: DenseEpilogue = last ? (opts.outEpilogue ?? 'none') : 'ln_mish';
+      const dropout = i === 0 && !last ? (opts.dropout ?? 0) : 0;
+      this.#layers.push(new Layer(i, { inDim: dims[i]!, outDim: dims[i + 1]!, epilogue, dropout }, this.members, simnormDim));
+    }
+    const specs = this.#layers.flatMap((l, i) => l.specs(i === this.#layers.length - 1 && (opts.zeroOutputWeight ?? false)));
+    this.params = new ParamGroup(name, specs, opts.device);
+    for (const l of this.#layers) l.bind(this.params);
+  }
+
+  get inDim(): number {
+    return this.#layers[0]!.def.inDim;
+  }
+
+  get outDim(): number {
+    return this.#layers[this.#layers.length - 1]!.def.outDim;
+  }
+
+  /**
+   * Runs the network. For an ensemble, x is shared ([M, K]) or per member ([E, M, K]) and the
+   * output is [E, M, out]. `paramsFrom` evaluates with another group of the same layout (the
+   * target Q copy).
+   */
+  forward(g: Graph, x: Var, mode: ForwardMode, paramsFrom: ParamGroup = this.params): Var {
+    const remap = paramsFrom === this.params ? (p: Param) => p : (p: Param) => paramsFrom.get(p.name);
+    const effective: ForwardMode = paramsFrom.grad === null && mode.params === 'trainable' ? { ...mode, params: 'frozen' } : mode;
+    let h = x;
+    for (const l of this.#layers) h = l.forward(g, h, effective, remap);
+    return h;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
