@@ -31,3 +31,14 @@ export {
   type ResetResult,
   type StepResult,
 } from './envs/index.js';
+export { TDMPC2, type ActOptions, type BatchSource } from './agent/agent.js';
+export type { Batch, UpdateInfo } from './agent/update.js';
+export {
+  DEFAULT_CONFIG,
+  MODEL_SIZES,
+  resolveConfig,
+  type ModelSize,
+  type ResolvedConfig,
+  type TdMpc2Config,
+  type TdMpc2Options,
+} from './config.js';

@@ -20,6 +20,14 @@ export interface Batch {
   reward: Tensor;
 }
 
+/** The constants the world-model losses regress on (SPEC §9.2). */
+export interface Targets {
+  /** [H·B, L] encoded next observations. */
+  nextZ: Tensor;
+  /** [H·B] TD targets. */
+  td: Tensor;
+}
+
 /** What one update reports (the official agent's info dict). */
 export interface UpdateInfo {
   consistencyLoss: number;
@@ -94,30 +102,73 @@ export class Updater {
 
   update(batch: Batch): UpdateInfo {
     const { model, cfg, graph: g } = this;
+    const losses = this.modelLosses(batch);
+
+    // Update model
+    g.backward();
+    const modelGrads = this.optim.groups.map((gr) => gr.grads);
+    const norm = gradNorm(modelGrads);
+    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm));
+    this.optim.zeroGrad();
+
+    // Update policy
+    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B);
+
+    // Update target Q-functions
+    model.softUpdateTarget();
+
+    const { consistencyLoss, rewardLoss, valueLoss, totalLoss } = losses;
+    return { consistencyLoss, rewardLoss, valueLoss, totalLoss, gradNorm: norm, ...pi };
+  }
+
+  /**
+   * SPEC §9.2 (no grad, eval mode): the encoded next observations z'_t [H·B, L] and the TD
+   * targets y_t = r_t + γ·min(Q̄_i, Q̄_j)(z'_t, a'_t) [H·B], in workspace tensors.
+   */
+  targets(batch: Batch): Targets {
+    const { model, cfg, graph: g } = this;
     const H = cfg.horizon;
     const [, B, O] = batch.obs.shape as [number, number, number];
-    const A = cfg.actionDim;
-    const bins = cfg;
-    g.reset();
-
-    // Compute targets (no grad, eval mode)
-    const obs0 = g.constant(batch.obs.view([B, O], 0));
     const nextObs = g.constant(batch.obs.view([H * B, O], B * O));
-    const actions = g.constant(batch.action.view([H * B, A], 0));
-    const tdTarget = g.tensor([H * B]);
+    const td = g.tensor([H * B]);
     const nextZ = g.noGrad(() => {
       const z = model.encode(g, nextObs);
       const pi = model.policy(g, z, this.rng.policy);
       const [i, j] = this.qPair();
       const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true);
-      const qi = twoHotInv(g, member(g, logits, i), bins).value.toArray();
-      const qj = twoHotInv(g, member(g, logits, j), bins).value.toArray();
+      const qi = twoHotInv(g, member(g, logits, i), cfg).value.toArray();
+      const qj = twoHotInv(g, member(g, logits, j), cfg).value.toArray();
       const r = batch.reward.toArray();
-      const td = new Float32Array(H * B);
-      for (let k = 0; k < td.length; k++) td[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
-      tdTarget.write(td);
+      const y = new Float32Array(H * B);
+      for (let k = 0; k < y.length; k++) y[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
+      td.write(y);
       return z.value;
     });
+    return { nextZ, td };
+  }
+
+  /**
+   * The latent rollout and the world-model losses of SPEC §9.3, recorded on the graph (call
+   * graph.backward() for the gradients), against `targets` (computed here when not given; they
+   * are constants: no gradient flows into them). Returns the loss values and the latents.
+   */
+  modelLosses(batch: Batch, given?: Targets): {
+    consistencyLoss: number;
+    rewardLoss: number;
+    valueLoss: number;
+    totalLoss: number;
+    zs: Var[];
+    B: number;
+  } {
+    const { model, cfg, graph: g } = this;
+    const H = cfg.horizon;
+    const [, B, O] = batch.obs.shape as [number, number, number];
+    const A = cfg.actionDim;
+    const bins = cfg;
+    g.reset();
+    const { nextZ, td: tdTarget } = given ?? this.targets(batch);
+    const obs0 = g.constant(batch.obs.view([B, O], 0));
+    const actions = g.constant(batch.action.view([H * B, A], 0));
 
     // Latent rollout (train mode: Q dropout on)
     const train = { params: 'trainable' as const, dropout: this.rng.dropout };
@@ -154,21 +205,7 @@ export class Updater {
     rewardLoss /= H;
     valueLoss /= H * cfg.numQ;
     const totalLoss = cfg.consistencyCoef * consistency + cfg.rewardCoef * rewardLoss + cfg.valueCoef * valueLoss;
-
-    // Update model
-    g.backward();
-    const modelGrads = this.optim.groups.map((gr) => gr.grads);
-    const norm = gradNorm(modelGrads);
-    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm));
-    this.optim.zeroGrad();
-
-    // Update policy
-    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, zs)).value), B);
-
-    // Update target Q-functions
-    model.softUpdateTarget();
-
-    return { consistencyLoss: consistency, rewardLoss, valueLoss, totalLoss, gradNorm: norm, ...pi };
+    return { consistencyLoss: consistency, rewardLoss, valueLoss, totalLoss, zs, B };
   }
 
   /** SPEC §9.5: the policy step on the rollout latents zs [(H+1)·B, L] (detached). */

@@ -1,0 +1,128 @@
+// Agent checkpoints in safetensors: every network's parameters (and the target Qs) under their
+// names, plus — for training checkpoints — both optimisers' moments; the config, the running
+// scale, the optimiser step counts and the RNG positions go in the string metadata. Written
+// atomically (temp file + rename) so a crash never leaves a half-written checkpoint.
+import { randomBytes } from 'node:crypto';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+
+import type { ResolvedConfig, TdMpc2Options } from '../config.js';
+import { readSafeTensors, serializeSafeTensors, type SafeTensor } from '../io/safetensors.js';
+import type { RngState } from '../nn/rng.js';
+import type { WorldModel } from '../model/world-model.js';
+import type { Updater } from './update.js';
+
+export const CHECKPOINT_FORMAT = 'tdmpc2-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface TrainingState {
+  scale: number;
+  optimStep: number;
+  piOptimStep: number;
+  rng: Record<string, RngState>;
+}
+
+export interface CheckpointContents {
+  /** The options the agent was built from (resolveConfig(options) rebuilds its config). */
+  options: TdMpc2Options;
+  /** The resolved config, for information. */
+  config: ResolvedConfig;
+  tensors: Map<string, SafeTensor>;
+  training: TrainingState | null;
+  /** Free-form extra metadata (the trainer's step counters, ...). */
+  extra: Record<string, unknown>;
+}
+
+export function collectTensors(model: WorldModel, updater: Updater | null): Map<string, SafeTensor> {
+  const out = new Map<string, SafeTensor>();
+  for (const net of model.nets) for (const [k, v] of net.params.exportTensors(net.name)) out.set(k, v);
+  for (const [k, v] of model.targetQs.exportTensors('target_qs')) out.set(k, v);
+  if (updater) {
+    for (const [prefix, opt] of [['optim', updater.optim], ['pi_optim', updater.piOptim]] as const) {
+      const s = opt.state();
+      opt.groups.forEach((g, i) => {
+        out.set(`${prefix}.m.${g.name}`, { shape: [s.m[i]!.length], data: s.m[i]! });
+        out.set(`${prefix}.v.${g.name}`, { shape: [s.v[i]!.length], data: s.v[i]! });
+      });
+    }
+  }
+  return out;
+}
+
+export async function writeCheckpoint(
+  path: string,
+  options: TdMpc2Options,
+  model: WorldModel,
+  updater: Updater | null,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const training: TrainingState | null = updater && {
+    scale: updater.scale.value,
+    optimStep: updater.optim.stepCount,
+    piOptimStep: updater.piOptim.stepCount,
+    rng: Object.fromEntries(Object.entries(updater.rng).map(([k, r]) => [k, r.state()])),
+  };
+  const metadata: Record<string, string> = {
+    format: CHECKPOINT_FORMAT,
+    version: String(CHECKPOINT_VERSION),
+    options: JSON.stringify(options),
+    config: JSON.stringify(model.cfg),
+    extra: JSON.stringify(extra),
+  };
+  if (training) metadata.training = JSON.stringify(training);
+  const bytes = serializeSafeTensors(collectTensors(model, updater), metadata);
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw new Error(`${path}: cannot write checkpoint (${(e as Error).message})`);
+  }
+}
+
+export async function readCheckpoint(path: string): Promise<CheckpointContents> {
+  const f = await readSafeTensors(path);
+  const meta = f.metadata;
+  if (meta.format !== CHECKPOINT_FORMAT)
+    throw new RangeError(`${path}: not a tdmpc2 checkpoint (format ${JSON.stringify(meta.format ?? null)})`);
+  if (Number(meta.version) !== CHECKPOINT_VERSION)
+    throw new RangeError(`${path}: checkpoint version ${meta.version} is not supported (this build reads ${CHECKPOINT_VERSION})`);
+  const parse = (key: string): unknown => {
+    try {
+      return JSON.parse(meta[key]!);
+    } catch {
+      throw new RangeError(`${path}: corrupted checkpoint metadata "${key}"`);
+    }
+  };
+  return {
+    options: parse('options') as TdMpc2Options,
+    config: parse('config') as ResolvedConfig,
+    tensors: f.tensors,
+    training: meta.training ? (parse('training') as TrainingState) : null,
+    extra: meta.extra ? (parse('extra') as Record<string, unknown>) : {},
+  };
+}
+
+/** Loads parameters (and, when present and wanted, the training state) into model and updater. */
+export function restoreCheckpoint(path: string, c: CheckpointContents, model: WorldModel, updater: Updater | null): void {
+  for (const net of model.nets) net.params.importTensors(c.tensors, net.name, path);
+  model.targetQs.importTensors(c.tensors, 'target_qs', path);
+  if (!updater || !c.training) return;
+  for (const [prefix, opt, step] of [
+    ['optim', updater.optim, c.training.optimStep],
+    ['pi_optim', updater.piOptim, c.training.piOptimStep],
+  ] as const) {
+    const get = (kind: 'm' | 'v', name: string) => {
+      const t = c.tensors.get(`${prefix}.${kind}.${name}`);
+      if (!t) throw new RangeError(`${path}: missing optimiser state "${prefix}.${kind}.${name}"`);
+      return t.data;
+    };
+    opt.loadState({ step, m: opt.groups.map((g) => get('m', g.name!)), v: opt.groups.map((g) => get('v', g.name!)) });
+  }
+  updater.scale.value = c.training.scale;
+  for (const [k, r] of Object.entries(updater.rng)) {
+    const s = c.training.rng[k];
+    if (!s) throw new RangeError(`${path}: missing RNG state "${k}"`);
+    r.restore(s);
+  }
+}
