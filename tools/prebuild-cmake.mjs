@@ -4,16 +4,26 @@
 // run-time ISA dispatch, plus the CUDA backend (runtime linked statically) where nvcc exists.
 // prebuildify passes `rebuild --target=… --devdir=… --release`; N-API builds need none of them.
 //
+// prebuildify moves build/Release/tdmpc2.node into prebuilds/; `--restore` (run after it by
+// `npm run prebuild`) copies the stripped binary back so build/ keeps a working addon.
+//
 // TDMPC2_PREBUILD_REUSE=1 reuses an existing cmake-js build in build/Release (CI builds it once
 // and packs that same binary) instead of compiling everything again.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'build', 'Release', 'tdmpc2.node');
+
+if (process.argv.includes('--restore')) {
+  const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tdmpc2.node');
+  mkdirSync(dirname(built), { recursive: true });
+  copyFileSync(prebuilt, built);
+  process.exit(0);
+}
 
 if (process.env.TDMPC2_PREBUILD_REUSE === '1' && existsSync(built)) {
   const require = createRequire(import.meta.url);
