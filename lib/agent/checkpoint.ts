@@ -4,10 +4,11 @@
 // atomically (temp file + rename) so a crash never leaves a half-written checkpoint.
 import { randomBytes } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 
 import type { ResolvedConfig, TdMpc2Options } from '../config.js';
 import { readSafeTensors, serializeSafeTensors, type SafeTensor } from '../io/safetensors.js';
-import type { RngState } from '../nn/rng.js';
+import type { RngState, RngStream } from '../nn/rng.js';
 import type { WorldModel } from '../model/world-model.js';
 import type { Updater } from './update.js';
 
@@ -48,18 +49,33 @@ export function collectTensors(model: WorldModel, updater: Updater | null): Map<
   return out;
 }
 
+/** CRC-32 of the tensors' data in file order (sorted names), to detect corrupted data sections. */
+export function tensorsCrc32(tensors: ReadonlyMap<string, SafeTensor>): number {
+  let crc = 0;
+  for (const name of [...tensors.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const d = tensors.get(name)!.data;
+    crc = crc32(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), crc);
+  }
+  return crc;
+}
+
+/**
+ * Writes a checkpoint. With an updater it is a training checkpoint: optimiser moments, running
+ * scale and the positions of the update's RNG streams plus `rng` (the acting streams).
+ */
 export async function writeCheckpoint(
   path: string,
   options: TdMpc2Options,
   model: WorldModel,
   updater: Updater | null,
   extra: Record<string, unknown> = {},
+  rng: Record<string, RngStream> = {},
 ): Promise<void> {
   const training: TrainingState | null = updater && {
     scale: updater.scale.value,
     optimStep: updater.optim.stepCount,
     piOptimStep: updater.piOptim.stepCount,
-    rng: Object.fromEntries(Object.entries(updater.rng).map(([k, r]) => [k, r.state()])),
+    rng: Object.fromEntries(Object.entries({ ...updater.rng, ...rng }).map(([k, r]) => [k, r.state()])),
   };
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -69,7 +85,9 @@ export async function writeCheckpoint(
     extra: JSON.stringify(extra),
   };
   if (training) metadata.training = JSON.stringify(training);
-  const bytes = serializeSafeTensors(collectTensors(model, updater), metadata);
+  const tensors = collectTensors(model, updater);
+  metadata.crc32 = String(tensorsCrc32(tensors));
+  const bytes = serializeSafeTensors(tensors, metadata);
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, bytes);
@@ -94,6 +112,8 @@ export async function readCheckpoint(path: string): Promise<CheckpointContents> 
       throw new RangeError(`${path}: corrupted checkpoint metadata "${key}"`);
     }
   };
+  if (meta.crc32 !== undefined && Number(meta.crc32) !== tensorsCrc32(f.tensors))
+    throw new RangeError(`${path}: corrupted checkpoint: the tensor data does not match its CRC-32`);
   return {
     options: parse('options') as TdMpc2Options,
     config: parse('config') as ResolvedConfig,
@@ -103,8 +123,17 @@ export async function readCheckpoint(path: string): Promise<CheckpointContents> 
   };
 }
 
-/** Loads parameters (and, when present and wanted, the training state) into model and updater. */
-export function restoreCheckpoint(path: string, c: CheckpointContents, model: WorldModel, updater: Updater | null): void {
+/**
+ * Loads parameters (and, when present and wanted, the training state) into model and updater;
+ * `rng` are the acting streams saved next to the update's.
+ */
+export function restoreCheckpoint(
+  path: string,
+  c: CheckpointContents,
+  model: WorldModel,
+  updater: Updater | null,
+  rng: Record<string, RngStream> = {},
+): void {
   for (const net of model.nets) net.params.importTensors(c.tensors, net.name, path);
   model.targetQs.importTensors(c.tensors, 'target_qs', path);
   if (!updater || !c.training) return;
@@ -120,7 +149,7 @@ export function restoreCheckpoint(path: string, c: CheckpointContents, model: Wo
     opt.loadState({ step, m: opt.groups.map((g) => get('m', g.name!)), v: opt.groups.map((g) => get('v', g.name!)) });
   }
   updater.scale.value = c.training.scale;
-  for (const [k, r] of Object.entries(updater.rng)) {
+  for (const [k, r] of Object.entries({ ...updater.rng, ...rng })) {
     const s = c.training.rng[k];
     if (!s) throw new RangeError(`${path}: missing RNG state "${k}"`);
     r.restore(s);

@@ -20,6 +20,7 @@ export const STREAMS = Object.freeze({
   plannerChoice: 5, // elite choice and exploration noise
   replay: 6, // replay sampling
   init: 7, // parameter initialisation
+  seedActions: 8, // the trainer's uniform actions of the seeding phase
 });
 
 export class WorldModel {

@@ -321,12 +321,24 @@ export class ReplayBuffer implements Disposable {
     return { tensors, meta };
   }
 
-  /** Restores a {@link ReplayBuffer.snapshot} into this (empty or not) buffer; `source` names the file in errors. */
+  /**
+   * Restores a {@link ReplayBuffer.snapshot} into this buffer (replacing its contents); `source`
+   * names the file in errors. With the same capacity the restored buffer samples and evicts
+   * exactly as the snapshotted one; a larger capacity keeps every entry (a resumed run with more
+   * steps). Positions are relabelled from 0: sampling and eviction depend only on them relative
+   * to each other.
+   */
   restore(tensors: ReadonlyMap<string, SafeTensor>, meta: ReplayMeta, source = 'replay'): void {
     this.#check('restore');
     const [O, A, C] = [this.obsDim, this.actionDim, this.capacity];
-    for (const k of ['capacity', 'obsDim', 'actionDim', 'horizon', 'batchSize'] as const)
+    if (meta === null || typeof meta !== 'object') throw new RangeError(`${source}: corrupted replay metadata`);
+    for (const k of ['obsDim', 'actionDim'] as const)
       if (meta[k] !== this[k]) throw new RangeError(`${source}: replay buffer ${k} ${String(meta[k])} does not match this run's ${this[k]}`);
+    const lengths = meta.lengths;
+    if (!Array.isArray(lengths) || !lengths.every((l) => Number.isSafeInteger(l) && l > 0) || !Number.isSafeInteger(meta.episodesAdded))
+      throw new RangeError(`${source}: corrupted replay metadata (episode lengths)`);
+    const n = lengths.reduce((a, b) => a + b, 0);
+    if (n > C) throw new RangeError(`${source}: the replay buffer holds ${n} entries, more than this run's capacity ${C}`);
     const get = (name: string, shape: number[]): Float32Array => {
       const t = tensors.get(name);
       if (!t) throw new RangeError(`${source}: missing tensor "${name}"`);
@@ -334,33 +346,24 @@ export class ReplayBuffer implements Disposable {
         throw new RangeError(`${source}: tensor "${name}": expected shape [${shape.join(', ')}], got [${t.shape.join(', ')}]`);
       return t.data;
     };
-    const lengths = meta.lengths;
-    if (!Array.isArray(lengths) || !lengths.every((l) => Number.isSafeInteger(l) && l > 0))
-      throw new RangeError(`${source}: corrupted replay metadata (episode lengths)`);
-    const n = lengths.reduce((a, b) => a + b, 0);
-    if (!Number.isSafeInteger(meta.written) || n !== Math.min(meta.written, C))
-      throw new RangeError(`${source}: corrupted replay metadata (${n} entries stored, ${meta.written} written, capacity ${C})`);
     const obs = get('replay.obs', [n, O]);
     const action = get('replay.action', [n, A]);
     const reward = get('replay.reward', [n]);
     this.#rng.restore(meta.rng);
+    this.#obs.set(obs);
+    this.#action.set(action);
+    this.#reward.set(reward);
     this.#epStart.clear();
     this.#epLength.clear();
     this.#okStart.clear();
     this.#okLength.clear();
-    const first = meta.written - n;
-    for (let k = 0; k < n; k++) {
-      const slot = (first + k) % C;
-      this.#obs.set(obs.subarray(k * O, k * O + O), slot * O);
-      this.#action.set(action.subarray(k * A, k * A + A), slot * A);
-      this.#reward[slot] = reward[k]!;
-    }
-    // Episode starts: the first may have lost its head to eviction (then its true start is
-    // earlier, which only matters for its stored part: use the stored part's start).
-    let pos = first;
+    let pos = 0;
     lengths.forEach((len, i) => {
-      const start = i === 0 && !meta.firstIsWhole ? pos - 1 : pos; // any start before `first` reads the same
-      const total = i === 0 && !meta.firstIsWhole ? len + 1 : len;
+      // A full buffer's partly evicted oldest episode keeps having lost its head (start −1), so
+      // eviction drops it when the original would; in a larger buffer it is just shorter.
+      const cut = i === 0 && !meta.firstIsWhole && n === C;
+      const start = cut ? pos - 1 : pos;
+      const total = cut ? len + 1 : len;
       this.#epStart.push(start);
       this.#epLength.push(total);
       if (len >= this.horizon + 1) {
@@ -369,7 +372,7 @@ export class ReplayBuffer implements Disposable {
       }
       pos += len;
     });
-    this.#written = meta.written;
+    this.#written = n;
     this.#episodesAdded = meta.episodesAdded;
   }
 

@@ -1,0 +1,132 @@
+// `tdmpc2 bench update|planner|kernels`: timings of what this build has, with the analytic FLOPs.
+import { TDMPC2 } from '../agent/agent.js';
+import type { ModelSize } from '../config.js';
+import { MODEL_SIZES } from '../config.js';
+import { loadMujoco } from '../envs/mujoco.js';
+import { makeEnv } from '../envs/registry.js';
+import { planMacs, updateMacs } from '../model/flops.js';
+import { Tensor } from '../nn/tensor.js';
+import { intList, intOption, parse, println, UsageError, type CliIO } from './args.js';
+
+export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
+
+  update    milliseconds per gradient update (batch 256 by default) for model sizes 1 and 5,
+            with the analytic FLOPs of an update and the rate they imply
+  planner   milliseconds per MPPI planning call for B observations at once (needs the planner)
+  kernels   kernel micro-benchmarks (not part of this build: see below)
+
+Options:
+  --sizes LIST      model sizes (default 1,5)
+  --batch LIST      update: batch size (default 256); planner: observations per call (default 1,64)
+  --repeats N       timed repeats after 2 warm-ups; the median is reported (default 5)
+  --task TASK       shapes of this task (default cartpole-swingup: obs 5, action 1)
+  --device D        auto, cpu, cuda or cuda:N (default auto)
+  --json            print the results as JSON
+  --verbose         stack traces on errors
+  -h, --help        this help`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function time(repeats: number, f: () => void): number {
+  f();
+  f();
+  const t: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const s = performance.now();
+    f();
+    t.push(performance.now() - s);
+  }
+  return median(t);
+}
+
+export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values: v, positionals } = parse(
+    'bench',
+    argv,
+    {
+      sizes: { type: 'string' },
+      batch: { type: 'string' },
+      repeats: { type: 'string' },
+      task: { type: 'string' },
+      device: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  );
+  if (v.help) {
+    println(io.stdout, BENCH_HELP);
+    return 0;
+  }
+  const what = positionals[0];
+  if (positionals.length !== 1 || !['update', 'planner', 'kernels'].includes(what!))
+    throw new UsageError('bench', `expected one of update, planner, kernels${what ? `, got "${positionals.join(' ')}"` : ''}`);
+  if (what === 'kernels') {
+    println(
+      io.stderr,
+      'tdmpc2 bench kernels: not available in this build. The kernel micro-benchmarks are scripts of the source ' +
+        'repository (node benchmarks/run-ts.mjs benchmarks/kernels/dense.ts, critic.ts, optim.ts, rng.ts).',
+    );
+    return 1;
+  }
+  const sizes = (v.sizes ? intList('bench', 'sizes', v.sizes, 1) : [1, 5]) as ModelSize[];
+  for (const s of sizes) if (!(s in MODEL_SIZES)) throw new UsageError('bench', `--sizes: expected sizes among ${Object.keys(MODEL_SIZES).join(', ')}, got ${s}`);
+  const batches = v.batch ? intList('bench', 'batch', v.batch, 1) : what === 'update' ? [256] : [1, 64];
+  const repeats = intOption('bench', 'repeats', v.repeats, 1) ?? 5;
+  const device = (v.device ?? 'auto') as 'auto';
+  if (!/^(auto|cpu|cuda|cuda:\d+)$/.test(device)) throw new UsageError('bench', `--device: expected auto, cpu, cuda or cuda:N, got "${device}"`);
+  const task = v.task ?? 'cartpole-swingup';
+  await loadMujoco();
+  const env = makeEnv(task, { seed: 1 });
+  const [O, A, T] = [env.observationSpace.shape[0]!, env.actionSpace.shape[0]!, env.maxEpisodeSteps];
+  env.close();
+
+  const rows: Record<string, unknown>[] = [];
+  for (const size of sizes)
+    for (const B of batches) {
+      if (what === 'update') {
+        const agent = new TDMPC2({ obsDim: O, actionDim: A, episodeLength: T, modelSize: size, batchSize: B, device, seed: 1 });
+        const H = agent.cfg.horizon;
+        const r = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k));
+        const batch = {
+          obs: Tensor.from(r((H + 1) * B * O, 1), [H + 1, B, O], agent.device),
+          action: Tensor.from(r(H * B * A, 2), [H, B, A], agent.device),
+          reward: Tensor.from(r(H * B, 3).map(Math.abs), [H, B], agent.device),
+        };
+        const ms = time(repeats, () => agent.update(batch));
+        const gflop = (2 * updateMacs(agent.cfg)) / 1e9;
+        rows.push({ bench: 'update', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000) });
+        for (const t of Object.values(batch)) t.dispose();
+        agent.dispose();
+      } else {
+        const agent = new TDMPC2({ obsDim: O, actionDim: A, episodeLength: T, modelSize: size, device, seed: 1, mpc: true });
+        const obs = Float32Array.from({ length: B * O }, (_, i) => Math.sin(i));
+        const first = new Array<boolean>(B).fill(true);
+        try {
+          agent.actBatch(obs, first);
+        } catch (e) {
+          agent.dispose();
+          println(io.stderr, `tdmpc2 bench planner: not available in this build (${(e as Error).message})`);
+          return 1;
+        }
+        const ms = time(repeats, () => agent.actBatch(obs, first));
+        const gflop = (2 * B * planMacs(agent.cfg)) / 1e9;
+        rows.push({ bench: 'planner', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000) });
+        agent.dispose();
+      }
+    }
+  if (v.json) println(io.stdout, JSON.stringify(rows));
+  else {
+    println(io.stdout, `${what} on ${task} (obs ${O}, action ${A}), median of ${repeats} after 2 warm-ups`);
+    println(io.stdout, 'size  batch  device   parameters   ms/call    GFLOP/call  GFLOP/s');
+    for (const r of rows)
+      println(
+        io.stdout,
+        `${String(r.size).padEnd(6)}${String(r.batch).padEnd(7)}${String(r.device).padEnd(9)}${String(r.parameters).padStart(10)}` +
+          `${(r.msMedian as number).toFixed(1).padStart(10)}${(r.gflop as number).toFixed(2).padStart(13)}${(r.gflops as number).toFixed(1).padStart(9)}`,
+      );
+  }
+  return 0;
+}
