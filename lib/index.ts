@@ -42,3 +42,23 @@ export {
   type TdMpc2Config,
   type TdMpc2Options,
 } from './config.js';
+export { ReplayBuffer, type ReplayBufferOptions, type EpisodeData } from './train/replay-buffer.js';
+export {
+  Trainer,
+  type TrainerOptions,
+  type TrainerEvent,
+  type TrainSummary,
+  type LossAverages,
+} from './train/trainer.js';
+export { evaluateAgent, type EvalResult } from './train/evaluate.js';
+export { consoleLogger, formatEvent, type ConsoleLoggerOptions, type LineSink } from './train/console-logger.js';
+export {
+  plotCurves,
+  plotRuns,
+  readEvalCurve,
+  niceTicks,
+  type CurvePoint,
+  type CurveSeries,
+  type PlotOptions,
+} from './train/plot.js';
+export { updateMacs, planMacs } from './model/flops.js';

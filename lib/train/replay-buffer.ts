@@ -186,7 +186,6 @@ export class ReplayBuffer implements Disposable {
     if (ep.obs.length !== L * O) throw new RangeError(`ReplayBuffer.addEpisode: obs: expected ${L} entries × ${O} = ${L * O} values, got ${ep.obs.length}`);
     if (ep.action.length !== L * A)
       throw new RangeError(`ReplayBuffer.addEpisode: action: expected ${L} entries × ${A} = ${L * A} values, got ${ep.action.length}`);
-    if (L > C) throw new RangeError(`ReplayBuffer.addEpisode: episode of ${L} entries exceeds the capacity ${C}`);
     if (!Number.isNaN(ep.reward[0]!) || !ep.action.subarray(0, A).every(Number.isNaN))
       throw new RangeError('ReplayBuffer.addEpisode: entry 0 must carry NaN action and reward (entries are obs_t, action_{t−1}, reward_{t−1})');
     for (let i = 0; i < ep.obs.length; i++)
@@ -196,9 +195,10 @@ export class ReplayBuffer implements Disposable {
     for (let i = 1; i < L; i++)
       if (!Number.isFinite(ep.reward[i]!)) throw new RangeError(`ReplayBuffer.addEpisode: reward: value ${ep.reward[i]} at index ${i} is not finite`);
 
-    // Write the entries into the ring (in at most two contiguous pieces).
+    // Write the entries into the ring in contiguous pieces; an episode longer than the capacity
+    // overwrites its own head, as torchrl's circular storage does.
     const start = this.#written;
-    let done = 0;
+    let done = Math.max(0, L - C);
     while (done < L) {
       const slot = (start + done) % C;
       const n = Math.min(L - done, C - slot);

@@ -27,24 +27,15 @@ import { readCheckpoint } from '../agent/checkpoint.js';
 import type { UpdateInfo } from '../agent/update.js';
 import type { ModelSize, TdMpc2Options } from '../config.js';
 import { loadMujoco } from '../envs/mujoco.js';
-import { makeVectorEnv, type VectorEnv } from '../envs/vector-env.js';
+import { makeVectorEnv } from '../envs/vector-env.js';
 import type { Device } from '../nn/device.js';
 import { RngStream } from '../nn/rng.js';
-import { Tensor } from '../nn/tensor.js';
 import { STREAMS } from '../model/world-model.js';
-import { evaluateAgent } from './evaluate.js';
+import { TrainingLoop } from './loop.js';
 import type { CurvePoint } from './plot.js';
 import { ReplayBuffer } from './replay-buffer.js';
-import { RunFiles, type TrainRow } from './run-files.js';
-import {
-  envStateFromJson,
-  envStateToJson,
-  readReplay,
-  removeOldReplays,
-  replayFileName,
-  writeReplay,
-  type TrainerState,
-} from './state.js';
+import { RunFiles } from './run-files.js';
+import { envStateFromJson, readReplay, type TrainerState } from './state.js';
 
 /** Agent options the trainer sets itself (from the task and its own options). */
 type TaskKeys = 'obsDim' | 'actionDim' | 'episodeLength';
@@ -108,7 +99,6 @@ export interface TrainSummary {
 }
 
 const EVAL_SEED_OFFSET = 10_000;
-const UPDATE_KEYS = ['consistencyLoss', 'rewardLoss', 'valueLoss', 'totalLoss', 'gradNorm', 'piLoss', 'piGradNorm', 'piEntropy', 'piScale'] as const;
 
 function checkCount(name: string, v: unknown, lo: number): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < lo)
@@ -116,8 +106,6 @@ function checkCount(name: string, v: unknown, lo: number): number {
   return v;
 }
 
-/** Whether a multiple of `every` lies in [from, from + n). */
-const crosses = (from: number, n: number, every: number) => Math.floor((from + n - 1) / every) > Math.floor((from - 1) / every) || from === 0;
 
 /** The serialisable options (what config.json keeps and `resume` reads back). */
 function serialisable(o: TrainerOptions): Omit<TrainerOptions, 'logger' | 'signal'> {
@@ -170,37 +158,30 @@ export class Trainer {
 
   /** Trains; resolves when training is done (or stopped by `signal`). */
   async run(): Promise<TrainSummary> {
-    const o = this.options;
     await loadMujoco();
-    const numEnvs = o.numEnvs ?? 1;
-    const seed = o.seed ?? 1;
-    const envs = makeVectorEnv(o.task, numEnvs, { seed });
-    const cleanup: Array<{ dispose?(): void; close?(): void }> = [envs];
+    const cleanup: Array<{ dispose(): void } | { close(): void }> = [];
     try {
-      return await this.#train(envs, numEnvs, seed, cleanup);
+      const loop = await this.#setUp(cleanup);
+      const summary = await loop.run();
+      this.#emit({ type: 'done', ...summary });
+      return summary;
     } finally {
-      for (const c of cleanup.reverse()) (c.close ?? c.dispose)!.call(c);
+      for (const c of cleanup.reverse()) 'close' in c ? c.close() : c.dispose();
+      this.#agent = null;
     }
   }
 
-  async #train(envs: VectorEnv, N: number, seed: number, cleanup: Array<{ dispose?(): void; close?(): void }>): Promise<TrainSummary> {
+  /** Environments, agent, buffer and files for a fresh run, or restored from the checkpoint. */
+  async #setUp(cleanup: Array<{ dispose(): void } | { close(): void }>): Promise<TrainingLoop> {
     const o = this.options;
+    const N = o.numEnvs ?? 1;
+    const seed = o.seed ?? 1;
+    const envs = makeVectorEnv(o.task, N, { seed });
+    cleanup.push(envs);
     const O = envs.singleObservationSpace.shape[0]!;
     const A = envs.singleActionSpace.shape[0]!;
     const T = envs.maxEpisodeSteps;
     const files = new RunFiles(this.logDir, `${o.task}: evaluation return`);
-    const agentOptions: TdMpc2Options = {
-      ...o.config,
-      obsDim: O,
-      actionDim: A,
-      episodeLength: T,
-      ...(o.steps !== undefined && { steps: o.steps }),
-      ...(o.seed !== undefined && { seed: o.seed }),
-      ...(o.modelSize !== undefined && { modelSize: o.modelSize }),
-      ...(o.device !== undefined && { device: o.device }),
-      ...(o.evalFreq !== undefined && { evalFreq: o.evalFreq }),
-      ...(o.evalEpisodes !== undefined && { evalEpisodes: o.evalEpisodes }),
-    };
 
     // The agent: fresh, or the checkpoint's with its training state.
     let resumed: TrainerState | null = null;
@@ -220,21 +201,25 @@ export class Trainer {
     } else {
       if (existsSync(files.checkpoint))
         throw new Error(`${this.logDir} already holds a training run (checkpoint.safetensors): resume it, or choose another log directory`);
-      agent = new TDMPC2(agentOptions);
+      agent = new TDMPC2({
+        ...o.config,
+        obsDim: O,
+        actionDim: A,
+        episodeLength: T,
+        ...(o.steps !== undefined && { steps: o.steps }),
+        ...(o.seed !== undefined && { seed: o.seed }),
+        ...(o.modelSize !== undefined && { modelSize: o.modelSize }),
+        ...(o.device !== undefined && { device: o.device }),
+        ...(o.evalFreq !== undefined && { evalFreq: o.evalFreq }),
+        ...(o.evalEpisodes !== undefined && { evalEpisodes: o.evalEpisodes }),
+      });
       cleanup.push(agent);
     }
     this.#agent = agent;
     const cfg = agent.cfg;
-    const steps = cfg.steps;
     const seedSteps = resumed?.seedSteps ?? o.seedSteps ?? cfg.seedSteps;
     if (seedSteps < N * T)
-      throw new RangeError(
-        `Trainer: seedSteps ${seedSteps} is shorter than the first episodes (${N} × ${T} steps): updates need whole episodes in the buffer`,
-      );
-    const evalFreq = cfg.evalFreq;
-    const evalEpisodes = cfg.evalEpisodes;
-    const saveEvery = o.saveEvery ?? evalFreq;
-    const updateLogEvery = o.updateLogEvery ?? 100;
+      throw new RangeError(`Trainer: seedSteps ${seedSteps} is shorter than the first episodes (${N} × ${T} steps): updates need whole episodes in the buffer`);
 
     const buffer = new ReplayBuffer({
       capacity: cfg.bufferCapacity,
@@ -246,237 +231,52 @@ export class Trainer {
       device: agent.device,
     });
     cleanup.push(buffer);
-    const evalEnvs = evalEpisodes > 0 ? makeVectorEnv(o.task, evalEpisodes, { seed: seed + EVAL_SEED_OFFSET }) : null;
+    const evalEnvs = cfg.evalEpisodes > 0 ? makeVectorEnv(o.task, cfg.evalEpisodes, { seed: seed + EVAL_SEED_OFFSET }) : null;
     if (evalEnvs) cleanup.push(evalEnvs);
     const seedRng = new RngStream(cfg.seed, STREAMS.seedActions);
-    const seedU = Tensor.zeros([N * A]);
-    cleanup.push(seedU);
-
-    let step = 0;
-    let episode = 0;
-    let updates = 0;
-    let lastEvalStep = -1;
-    let elapsedBefore = 0;
     const evalPoints: CurvePoint[] = [];
-    const evals: { step: number; returnMean: number }[] = [];
     const runConfig = { tdmpc2: 'run', task: o.task, options: serialisable({ ...o, logDir: undefined }), agent: agent.options, resolved: cfg, seedSteps };
     if (resumed) {
       await readReplay(join(this.logDir, resumed.replayFile), buffer, resumed.step);
       envs.setState(resumed.envStates.map((s) => envStateFromJson(s, files.checkpoint)));
-      if (evalEnvs && resumed.evalEnvStates && resumed.evalEnvStates.length === evalEpisodes)
+      if (evalEnvs && resumed.evalEnvStates?.length === cfg.evalEpisodes)
         evalEnvs.setState(resumed.evalEnvStates.map((s) => envStateFromJson(s, files.checkpoint)));
       seedRng.restore(resumed.seedActionsRng);
-      ({ step, episode, updates, lastEvalStep } = resumed);
-      elapsedBefore = resumed.elapsed;
-      files.resume(step);
-      files.writeConfig({ ...runConfig, resumedAt: step });
-      for (const p of files.readEvalPoints()) {
-        evalPoints.push(p);
-        evals.push({ step: p.x, returnMean: p.y });
-      }
+      files.resume(resumed.step);
+      files.writeConfig({ ...runConfig, resumedAt: resumed.step });
+      evalPoints.push(...files.readEvalPoints());
     } else {
       files.start(runConfig);
     }
-    this.#emit({ type: 'start', task: o.task, steps, numEnvs: N, seedSteps, parameters: agent.model.numParams, device: agent.device, logDir: this.logDir, resumedAt: resumed ? step : null });
-
-    // Per-copy episode staging (entry 0: first observation, NaN action and reward).
-    const epObs = Array.from({ length: N }, () => new Float32Array((T + 1) * O));
-    const epAct = Array.from({ length: N }, () => new Float32Array((T + 1) * A));
-    const epRew = Array.from({ length: N }, () => new Float32Array(T + 1));
-    const epReturn = new Float64Array(N);
-    let epLen = 0;
-    let obs: Float32Array = new Float32Array(N * O);
-    const actions = new Float32Array(N * A);
-    const firstSteps = new Array<boolean>(N).fill(false);
-    const lossSum: Record<string, number> = {};
-    let lossCount = 0;
-    let lastReturn: number | null = null;
-
-    const t0 = performance.now();
-    const elapsed = () => elapsedBefore + (performance.now() - t0) / 1000;
-    const startStep = step;
-    let lastProgress = performance.now();
-    let lastYield = performance.now();
-    let rateStep = step;
-    let rateTime = performance.now();
-    let rate = 0;
-    const progress = (phase: 'seeding' | 'pretraining' | 'training', extra: { pretrained?: number; pretrainTotal?: number } = {}) => {
-      const now = performance.now();
-      if (now - lastProgress < 1000) return;
-      lastProgress = now;
-      if (now - rateTime > 5000) {
-        rate = (step - rateStep) / ((now - rateTime) / 1000);
-        rateStep = step;
-        rateTime = now;
-      }
-      const sps = rate || (step - startStep) / Math.max((now - t0) / 1000, 1e-9);
-      this.#emit({ type: 'progress', phase, step, steps, episode, updates, stepsPerSecond: sps, etaSeconds: sps > 0 ? (steps - step) / sps : Infinity, lastReturn, ...extra });
-    };
-    const pause = async () => {
-      // Let timers and signal handlers run (a long burst would otherwise hold the event loop).
-      if (performance.now() - lastYield < 200) return;
-      await new Promise((r) => setImmediate(r));
-      lastYield = performance.now();
-    };
-
-    const evaluate = (): void => {
-      const r = evaluateAgent(agent, evalEnvs!);
-      lastEvalStep = step;
-      const row = { step, episode, return_mean: r.mean, return_min: r.min, return_max: r.max, length_mean: r.length, episodes: evalEpisodes, elapsed_s: elapsed() };
-      files.appendEval(row);
-      files.appendMetrics({ type: 'eval', ...row });
-      evalPoints.push({ x: step, y: r.mean, lo: r.min, hi: r.max });
-      evals.push({ step, returnMean: r.mean });
-      this.#emit({ type: 'eval', step, episode, returnMean: r.mean, returnMin: r.min, returnMax: r.max, lengthMean: r.length, episodes: evalEpisodes });
-    };
-
-    const save = async (): Promise<void> => {
-      const replayFile = replayFileName(step);
-      await writeReplay(join(this.logDir, replayFile), buffer, step);
-      const state: TrainerState = {
-        task: o.task,
-        step,
-        episode,
-        updates,
-        numEnvs: N,
-        seedSteps,
-        replayFile,
-        seedActionsRng: seedRng.state(),
-        envStates: envs.getState().map(envStateToJson),
-        evalEnvStates: evalEnvs ? evalEnvs.getState().map(envStateToJson) : null,
-        lastEvalStep,
-        elapsed: elapsed(),
-      };
-      await agent.save(files.checkpoint, { training: true, extra: { trainer: state } });
-      await removeOldReplays(this.logDir, replayFile);
-      this.#emit({ type: 'checkpoint', step, path: files.checkpoint });
-    };
-
-    let evalDue = false;
-    let saveDue = false;
-    let boundary = true; // an episode boundary: the top of the loop resets the copies
-    let skipBoundaryWork = resumed !== null; // the checkpoint was taken after this boundary's work
-    for (;;) {
-      if (!skipBoundaryWork) {
-        if (crosses(step, N, evalFreq)) evalDue = true;
-        if (step > 0 && crosses(step, N, saveEvery)) saveDue = true;
-      }
-      if (boundary) {
-        if (!skipBoundaryWork) {
-          if (evalDue && evalEnvs) evaluate();
-          evalDue = false;
-          if (step > 0) {
-            const losses = lossCount > 0 ? (Object.fromEntries(UPDATE_KEYS.map((k) => [k, lossSum[k]! / lossCount])) as LossAverages) : null;
-            const sps = (step - startStep) / Math.max(elapsed() - elapsedBefore, 1e-9);
-            for (let i = 0; i < N; i++) {
-              buffer.addEpisode({ obs: epObs[i]!.subarray(0, epLen * O), action: epAct[i]!.subarray(0, epLen * A), reward: epRew[i]!.subarray(0, epLen) });
-              episode += 1;
-              lastReturn = epReturn[i]!;
-              const row: TrainRow = {
-                step,
-                episode,
-                return: epReturn[i]!,
-                length: epLen - 1,
-                steps_per_s: sps,
-                elapsed_s: elapsed(),
-                updates: lossCount,
-                consistency_loss: losses?.consistencyLoss ?? null,
-                reward_loss: losses?.rewardLoss ?? null,
-                value_loss: losses?.valueLoss ?? null,
-                total_loss: losses?.totalLoss ?? null,
-                grad_norm: losses?.gradNorm ?? null,
-                pi_loss: losses?.piLoss ?? null,
-                pi_grad_norm: losses?.piGradNorm ?? null,
-                pi_entropy: losses?.piEntropy ?? null,
-                pi_scale: losses?.piScale ?? null,
-              };
-              files.appendTrain(row);
-              files.appendMetrics({ type: 'episode', ...row });
-              this.#emit({ type: 'episode', step, episode, return: epReturn[i]!, length: epLen - 1, stepsPerSecond: sps, losses });
-            }
-            for (const k of UPDATE_KEYS) lossSum[k] = 0;
-            lossCount = 0;
-          }
-          const final = step >= steps;
-          if (final && evalEnvs && lastEvalStep !== step) evaluate();
-          if (evalPoints.length && (lastEvalStep === step || final)) await files.writeCurves(evalPoints, `${o.task} (seed ${cfg.seed})`);
-          if (saveDue || final || o.signal?.aborted) {
-            await save();
-            saveDue = false;
-          }
-          if (final || o.signal?.aborted) break;
-        }
-        skipBoundaryWork = false;
-        const first = envs.reset();
-        obs = first.obs;
-        for (let i = 0; i < N; i++) {
-          epObs[i]!.set(obs.subarray(i * O, (i + 1) * O), 0);
-          epAct[i]!.fill(NaN, 0, A);
-          epRew[i]![0] = NaN;
-          epReturn[i] = 0;
-          firstSteps[i] = true;
-        }
-        epLen = 1;
-        boundary = false;
-        await new Promise((r) => setImmediate(r));
-      }
-
-      // Collect experience
-      if (step > seedSteps) {
-        actions.set(agent.actBatch(obs, firstSteps));
-      } else {
-        const u = seedRng.uniform(seedU).toArray();
-        for (let k = 0; k < N * A; k++) actions[k] = 2 * u[k]! - 1;
-      }
-      const out = envs.step(actions);
-      obs = out.obs;
-      let ended = 0;
-      for (let i = 0; i < N; i++) {
-        if (out.terminated[i]) throw new Error(`${o.task}: the environment reported a termination, which non-episodic training does not support (HEAD raises too)`);
-        epObs[i]!.set(obs.subarray(i * O, (i + 1) * O), epLen * O);
-        epAct[i]!.set(actions.subarray(i * A, (i + 1) * A), epLen * A);
-        epRew[i]![epLen] = out.rewards[i]!;
-        epReturn[i] += out.rewards[i]!;
-        firstSteps[i] = false;
-        ended += out.truncated[i]!;
-      }
-      epLen += 1;
-      if (ended !== 0 && ended !== N) throw new Error(`${o.task}: environment copies ended their episodes at different steps; the trainer needs them in lockstep`);
-      boundary = ended === N;
-
-      // Update agent: one update per environment step from seedSteps on; the burst at seedSteps.
-      for (let s = step; s < step + N; s++) {
-        if (s < seedSteps) continue;
-        const n = s === seedSteps ? seedSteps : 1;
-        for (let k = 0; k < n; k++) {
-          const info = agent.update(buffer);
-          updates += 1;
-          for (const key of UPDATE_KEYS) lossSum[key] = (lossSum[key] ?? 0) + info[key];
-          lossCount += 1;
-          if (updates % updateLogEvery === 0) files.appendMetrics({ type: 'update', step: s, update: updates, ...info });
-          if (n > 1) {
-            progress('pretraining', { pretrained: k + 1, pretrainTotal: n });
-            await pause();
-          }
-        }
-      }
-      step += N;
-      progress(step <= seedSteps ? 'seeding' : 'training');
-      await pause();
-    }
-
-    const summary: TrainSummary = {
-      step,
-      episode,
-      updates,
-      elapsedSeconds: elapsed(),
-      finalEval: evals.length ? evals[evals.length - 1]!.returnMean : null,
-      evals,
+    this.#emit({
+      type: 'start',
+      task: o.task,
+      steps: cfg.steps,
+      numEnvs: N,
+      seedSteps,
+      parameters: agent.model.numParams,
+      device: agent.device,
       logDir: this.logDir,
-    };
-    this.#emit({ type: 'done', ...summary });
-    this.#agent = null;
-    return summary;
+      resumedAt: resumed ? resumed.step : null,
+    });
+    return new TrainingLoop({
+      task: o.task,
+      agent,
+      envs,
+      evalEnvs,
+      buffer,
+      files,
+      seedRng,
+      steps: cfg.steps,
+      seedSteps,
+      evalFreq: cfg.evalFreq,
+      saveEvery: o.saveEvery ?? cfg.evalFreq,
+      updateLogEvery: o.updateLogEvery ?? 100,
+      emit: (e) => this.#emit(e),
+      signal: o.signal,
+      resumed,
+      evalPoints,
+    });
   }
 }
 

@@ -1,0 +1,169 @@
+// The `tdmpc2` command line: every command in process through main(argv, io) (exit codes, output,
+// bad arguments), and the built bin (dist/cli.js, compiled in beforeAll so it is never stale)
+// spawned as a user runs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { main } from '../../lib/cli.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'tdmpc2-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs main() with captured output. */
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
+  return { code, out, err };
+}
+
+const TINY = ['--set', 'mpc=false', '--set', 'latent_dim=16', '--set', 'mlpDim=32', '--set', 'enc_dim=16', '--set', 'num_q=2', '--set', 'batch_size=16', '--device', 'cpu'];
+
+describe('tdmpc2 (in process)', () => {
+  test('--version names the package version, the binary and the ISA', async () => {
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    const r = await run('--version');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`tdmpc2 ${version}`);
+    expect(r.out).toMatch(/binary: .*\.node \((source|prebuilt), built with /);
+    expect(r.out).toMatch(/cpu: (avx512|avx2|scalar)/);
+  });
+
+  test('help everywhere; no command or an unknown one is a usage error', async () => {
+    for (const cmd of [[], ['train'], ['eval'], ['tasks'], ['plot'], ['bench']]) {
+      const r = await run(...cmd, '--help');
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: tdmpc2/);
+    }
+    expect((await run()).code).toBe(2);
+    const r = await run('trian');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("tdmpc2: unknown command \"trian\"\nRun 'tdmpc2 --help' for usage.\n");
+  });
+
+  test('train rejects bad arguments with one line and exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--task', 'cartpole-balance', '--bogus'], /Unknown option '--bogus'/],
+      [['--task', 'cartpole-balance', '--steps', 'ten'], /--steps: expected an integer ≥ 1, got "ten"/],
+      [['--task', 'cartpole-balance', '--steps', '0'], /--steps: expected an integer ≥ 1, got "0"/],
+      [['--task', 'cartpole-balance', '--model-size', '3'], /--model-size: expected one of 1, 5, 19, 48, 317, got 3/],
+      [['--task', 'cartpole-balance', '--device', 'gpu'], /--device: expected auto, cpu, cuda or cuda:N, got "gpu"/],
+      [['--task', 'cartpole-balance', '--set', 'batchsize=3'], /unknown config key "batchsize"; did you mean "batchSize"\?/],
+      [['--task', 'cartpole-balance', '--set', 'mpc=maybe'], /--set mpc: expected true or false, got "maybe"/],
+      [['--task', 'cartpole-balance', '--set', 'lr=fast'], /--set lr: expected a number, got "fast"/],
+      [['--task', 'cartpole-balance', '--set', 'obs_dim=3'], /--set obsDim: set by the task/],
+      [['--task', 'cartpole-balance', '--set', 'lr'], /--set: expected key=value, got "lr"/],
+      [['--steps', '10'], /--task is required/],
+      [['--resume', dir, '--task', 'cartpole-balance'], /only --steps and --device may change \(got --task\)/],
+      [['--task', 'cartpole-balance', 'extra'], /unexpected argument "extra"/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await run('train', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.err.split('\n')).toHaveLength(3); // message, pointer to --help, final newline
+    }
+  });
+
+  test('runtime errors: one line and exit code 1; --verbose adds the stack', async () => {
+    const r = await run('eval', join(dir, 'none.safetensors'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tdmpc2 eval: error: .*none\.safetensors: cannot read \(ENOENT\)\n$/);
+    const v = await run('eval', join(dir, 'none.safetensors'), '--verbose');
+    expect(v.code).toBe(1);
+    expect(v.err).toMatch(/\n\s+at /);
+    const t = await run('train', '--task', 'cartpole-swingupp', '--steps', '1000', '--out', join(dir, 'bad'));
+    expect(t.code).toBe(1);
+    expect(t.err).toMatch(/unknown task "cartpole-swingupp"; did you mean "cartpole-swingup"/);
+    const s = await run('train', '--task', 'cartpole-balance', '--steps', '1000', '--set', 'lr=-1', '--out', join(dir, 'bad2'), ...TINY.slice(0, 2));
+    expect(s.code).toBe(1);
+    expect(s.err).toMatch(/config\.lr: expected a number in \(0, 1\], got -1/);
+  });
+
+  test('train, resume, eval (with video), plot', async () => {
+    const out = join(dir, 'run');
+    const common = ['--task', 'cartpole-balance', '--seed-steps', '1000', '--eval-freq', '1000', '--eval-episodes', '2', '--out', out];
+    const t = await run('train', ...common, '--steps', '1000', ...TINY);
+    expect(t.code, t.err).toBe(0);
+    expect(JSON.parse(t.out)).toMatchObject({ step: 1000, logDir: out });
+    expect(t.err).toMatch(/^training cartpole-balance for 1000 steps/);
+    expect(t.err).toMatch(/eval {2}step 1000 {2}return \d/);
+    for (const f of ['train.csv', 'eval.csv', 'metrics.jsonl', 'config.json', 'curves.svg', 'checkpoint.safetensors', 'replay-0000001000.safetensors'])
+      expect(existsSync(join(out, f)), f).toBe(true);
+
+    const r = await run('train', '--resume', out, '--steps', '1500');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^resuming at step 1000: cartpole-balance for 1500 steps/);
+    expect(JSON.parse(r.out)).toMatchObject({ step: 1500 });
+
+    const video = join(dir, 'episode.svg');
+    const e = await run('eval', join(out, 'checkpoint.safetensors'), '--episodes', '2', '--video', video, '--json');
+    expect(e.code, e.err).toBe(0);
+    const res = JSON.parse(e.out) as { task: string; returns: number[]; mean: number; length: number };
+    expect(res.task).toBe('cartpole-balance'); // from the checkpoint
+    expect(res.returns).toHaveLength(2);
+    expect(res.length).toBe(500);
+    expect(readFileSync(video, 'utf8').match(/<animate /g)).toHaveLength(501); // the first frame + 500 steps
+    const text = await run('eval', join(out, 'checkpoint.safetensors'), '--episodes', '1');
+    expect(text.out).toMatch(/^cartpole-balance: return \d+\.\d ± 0\.0 \(min .*\) over 1 episodes of 500 steps\n$/);
+
+    const chart = join(dir, 'chart.svg');
+    const p = await run('plot', out, out, '-o', chart, '--title', 'two <runs>');
+    expect(p.code, p.err).toBe(0);
+    const svg = readFileSync(chart, 'utf8');
+    expect(svg).toContain('two &lt;runs&gt;');
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect((await run('plot', join(dir, 'nowhere'))).err).toMatch(/nowhere[/\\]eval\.csv: cannot read \(ENOENT\)/);
+  });
+
+  test('tasks lists every task with its sizes', async () => {
+    const r = await run('tasks', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as Array<{ task: string; obs: number; action: number; episodeLength: number }>;
+    expect(rows).toHaveLength(17);
+    expect(rows.find((x) => x.task === 'cheetah-run')).toEqual({ task: 'cheetah-run', obs: 17, action: 6, episodeLength: 500 });
+    expect((await run('tasks')).out.split('\n')[1]).toMatch(/^cartpole-balance\s+5\s+1\s+500$/);
+  });
+
+  test('bench: update timings with the analytic FLOPs; planner and kernels only when present', async () => {
+    const r = await run('bench', 'update', '--sizes', '1', '--batch', '4', '--repeats', '1', '--json');
+    expect(r.code, r.err).toBe(0);
+    const [row] = JSON.parse(r.out) as Array<{ size: number; batch: number; msMedian: number; gflop: number; parameters: number }>;
+    expect(row).toMatchObject({ size: 1, batch: 4, parameters: 1_198_257 }); // SPEC §2, cartpole-swingup
+    expect(row!.msMedian).toBeGreaterThan(0);
+    expect(row!.gflop).toBeCloseTo((4.335e9 * 2 * 4) / 256 / 1e9, 1); // the update's MACs scale with the batch
+    const p = await run('bench', 'planner', '--sizes', '1', '--batch', '1', '--repeats', '1');
+    if (p.code === 0) expect(p.out).toMatch(/planner on cartpole-swingup/);
+    else expect(p.err).toMatch(/^tdmpc2 bench planner: not available in this build \(/);
+    const k = await run('bench', 'kernels');
+    expect(k.code).toBe(1);
+    expect(k.err).toMatch(/not available in this build/);
+    expect((await run('bench', 'everything')).code).toBe(2);
+  });
+});
+
+describe('tdmpc2 (the built bin)', () => {
+  beforeAll(() => {
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  }, 120_000);
+
+  test('dist/cli.js runs as an executable: --version, a usage error, a runtime error', () => {
+    const cli = join(root, 'dist/cli.js');
+    expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const v = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^tdmpc2 \d+\.\d+\.\d+\nbinary: /);
+    const u = spawnSync(process.execPath, [cli, 'train', '--steps', 'x'], { encoding: 'utf8' });
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/^tdmpc2 train: --steps: expected an integer ≥ 1, got "x"\n/);
+    const e = spawnSync(process.execPath, [cli, 'eval', join(dir, 'missing.safetensors')], { encoding: 'utf8' });
+    expect(e.status).toBe(1);
+    expect(e.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
