@@ -1,6 +1,7 @@
 // ReplayBuffer (SPEC §10.3): slice distribution (torchrl SliceSampler: episode uniform, then start
 // uniform), FIFO eviction per entry, NaN first entries never read as actions or rewards,
 // reproducibility from the seed and across snapshot/restore, no allocation after warm-up.
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -156,22 +157,32 @@ describe('ReplayBuffer', () => {
     for (const buf of [a, b, c, r]) buf.dispose();
   });
 
-  test('sample() reuses its tensors and allocates nothing after warm-up', () => {
+  test('sample() reuses its tensors and allocates nothing after warm-up', async () => {
     const buf = new ReplayBuffer({ capacity: 5000, obsDim: 5, actionDim: 1, horizon: H, batchSize: 256, seed: 9 });
     const ep = { obs: new Float32Array(501 * 5).fill(0.5), action: new Float32Array(501).fill(0.1), reward: new Float32Array(501).fill(1) };
     ep.action[0] = NaN;
     ep.reward[0] = NaN;
     for (let i = 0; i < 5; i++) buf.addEpisode(ep);
     const first = buf.sample();
-    for (let i = 0; i < 200; i++) expect(buf.sample()).toBe(first); // warm-up (JIT)
+    expect(buf.sample()).toBe(first);
+    // Warm-up until the optimising compiler has the loop: interpreted code boxes doubles.
+    for (let i = 0; i < 10_000; i++) buf.sample();
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     gc();
+    await new Promise((r) => setTimeout(r, 10));
+    // Any allocation would show as heap growth, or (past the young generation) as a collection.
+    let collections = 0;
+    const observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
+    observer.observe({ entryTypes: ['gc'] });
     const { heapUsed: before } = process.memoryUsage();
     for (let i = 0; i < 2000; i++) buf.sample();
     const { heapUsed: after } = process.memoryUsage();
-    // 2000 samples of a 4×256×5 batch would need > 40 MB if anything were allocated per sample;
-    // allow a few KB of noise (the heap statistics call itself).
+    await new Promise((r) => setTimeout(r, 50)); // deliver the gc entries
+    observer.disconnect();
+    expect(collections).toBe(0);
+    // 2000 samples of a 4×256×5 batch would need > 40 MB if anything were allocated per
+    // sample; allow a few KB of noise (the heap statistics call itself).
     expect(after - before).toBeLessThan(64 * 1024);
     buf.dispose();
   });
