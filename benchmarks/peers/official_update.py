@@ -18,7 +18,12 @@ import sys
 import time
 from types import SimpleNamespace
 
-import torch
+# One thread for OpenBLAS too (Debian's torch calls it; torch.set_num_threads does not reach it, and
+# a 2-thread GEMM on this shared machine is several times slower than one thread).
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import torch  # noqa: E402
 
 SIZES = {1: (256, 384, 128, 2, 2), 5: (256, 512, 512, 2, 5)}  # enc_dim, mlp_dim, latent_dim, num_enc_layers, num_q
 
