@@ -1,160 +1,238 @@
-// CPU GEMM: packed panels and a 6×16 register-tile micro-kernel (the Goto/BLIS structure).
+// CPU GEMM driver: packs op(B) into column panels, then runs the micro-kernel chosen at load over
+// row panels of op(A), in parallel over row panels (see gemm.h for the interface).
 //
-// The micro-kernel is written with GCC vector extensions, so the same source compiles to
-// AVX-512, AVX2+FMA or SSE2; the driver is built three times with target_clones and the dynamic
-// loader picks the widest clone this CPU runs (the binary itself stays baseline x86-64).
-// Every GEMM form packs its operands into the same layouts, so one micro-kernel serves NT, NN
-// and TN:  Ap = MR rows of op(A) interleaved along K,  Bp = NR columns of op(B) along K.
+// Loop order (for the agent's sizes, K ≤ 768 and N ≤ 640, a single depth block):
+//   for each row panel of mr rows            ← one work item of the thread pool
+//     A panel: rows of A read in place (X·Wᵀ, dY·W) or packed [k][mr] (dYᵀ·X, the last rows)
+//     for each column panel of B: tile      ← the A panel stays in L1, B streams from L2
+//     epilogue on the finished rows          ← the fused LayerNorm/Mish/SimNorm, rows still hot
+// Deeper K is cut into blocks of ≤ 512 (the A panel must stay in L1); a block after the first
+// accumulates into C. Wider N only means B leaves L2 between row panels: correct, a bit slower.
 #include "gemm.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
-#include <vector>
+#include <new>
+#include <string>
+
+#include "gemm_kernels.h"
+#include "thread_pool.h"
 
 namespace tdmpc2::cpu {
 namespace {
 
-constexpr int64_t MR = 6;    // rows of C per micro-tile
-constexpr int64_t NR = 16;   // columns of C per micro-tile (one zmm, two ymm)
-constexpr int64_t KC = 256;  // depth of a packed block: Ap block (MC×KC) in L2, Bp panel in L1
-constexpr int64_t MC = 120;  // rows per packed A block (multiple of MR)
-constexpr int64_t NC = 512;  // columns per packed B block (multiple of NR)
+constexpr int64_t kMaxKc = 512;         // depth block when K is cut (A panel of 12×512 in L1)
+constexpr int64_t kSingleBlockK = 768;  // up to this depth, one block (no C re-reads)
+// Below this many multiply-adds a GEMM runs on one thread: handing work to the pool costs a few
+// µs, and a small product is done in that time.
+constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
+// Packing B runs in parallel from this many elements on (copying is cheap per element).
+constexpr int64_t kParallelMinPack = int64_t(1) << 17;
 
-typedef float v16 __attribute__((vector_size(64)));
-
-enum class Form { NT, NN, TN };
-
-// op(A)[i,k] and op(B)[k,j] for each form.
-struct Operands {
-  Form form;
-  const float* A;
-  int64_t lda;
-  const float* B;
-  int64_t ldb;
-  float a(int64_t i, int64_t k) const { return form == Form::TN ? A[k * lda + i] : A[i * lda + k]; }
-  float b(int64_t k, int64_t j) const { return form == Form::NT ? B[j * ldb + k] : B[k * ldb + j]; }
-};
-
-// Pack rows [i0, i0+mc) × depth [k0, k0+kc) of op(A) as ceil(mc/MR) panels of [kc][MR],
-// zero-padding the last panel so the micro-kernel never branches on M.
-inline void pack_a(const Operands& op, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float* Ap) {
-  for (int64_t ip = 0; ip < mc; ip += MR) {
-    const int64_t rows = std::min(MR, mc - ip);
-    float* panel = Ap + ip * kc;
-    for (int64_t k = 0; k < kc; ++k) {
-      int64_t r = 0;
-      for (; r < rows; ++r) panel[k * MR + r] = op.a(i0 + ip + r, k0 + k);
-      for (; r < MR; ++r) panel[k * MR + r] = 0.f;
-    }
+const GemmKernel& select_kernel() {
+  int level = 0;  // 0 scalar, 1 avx2, 2 avx512
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) level = 2;
+  else if (__builtin_cpu_supports("x86-64-v3")) level = 1;
+#endif
+  if (const char* cap = std::getenv("TDMPC2_CPU_ISA")) {
+    const std::string c = cap;
+    if (c == "scalar") level = 0;
+    else if (c == "avx2") level = std::min(level, 1);
   }
+#if defined(__x86_64__)
+  if (level == 2) return gemm_kernel_avx512();
+  if (level == 1) return gemm_kernel_avx2();
+#endif
+  return gemm_kernel_scalar();
 }
 
-// Pack depth [k0, k0+kc) × columns [j0, j0+nc) of op(B) as ceil(nc/NR) panels of [kc][NR].
-inline void pack_b(const Operands& op, int64_t k0, int64_t kc, int64_t j0, int64_t nc, float* Bp) {
-  for (int64_t jp = 0; jp < nc; jp += NR) {
-    const int64_t cols = std::min(NR, nc - jp);
-    float* panel = Bp + jp * kc;
-    if (op.form != Form::NT && cols == NR) {
-      for (int64_t k = 0; k < kc; ++k)
-        std::memcpy(panel + k * NR, op.B + (k0 + k) * op.ldb + j0 + jp, NR * sizeof(float));
-      continue;
-    }
-    for (int64_t k = 0; k < kc; ++k) {
-      int64_t c = 0;
-      for (; c < cols; ++c) panel[k * NR + c] = op.b(k0 + k, j0 + jp + c);
-      for (; c < NR; ++c) panel[k * NR + c] = 0.f;
-    }
-  }
+const GemmKernel& kernel() {
+  static const GemmKernel& k = select_kernel();
+  return k;
 }
 
-// acc[MR][NR] = Ap[kc][MR] · Bp[kc][NR]; then C (rows × cols valid) = beta·C + acc.
-__attribute__((always_inline)) inline void micro_kernel(int64_t kc, const float* Ap,
-                                                        const float* Bp, float beta, float* C,
-                                                        int64_t ldc, int64_t rows, int64_t cols) {
-  v16 c0 = {}, c1 = {}, c2 = {}, c3 = {}, c4 = {}, c5 = {};
-  for (int64_t k = 0; k < kc; ++k) {
-    v16 b;
-    std::memcpy(&b, Bp + k * NR, sizeof(b));
-    const float* a = Ap + k * MR;
-    c0 += a[0] * b;
-    c1 += a[1] * b;
-    c2 += a[2] * b;
-    c3 += a[3] * b;
-    c4 += a[4] * b;
-    c5 += a[5] * b;
+float* aligned_floats(size_t n) {
+  void* p = std::aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+  if (p == nullptr) throw std::bad_alloc();
+  return static_cast<float*>(p);
+}
+
+// Per-thread scratch for packed A panels; grows once, so the hot path allocates nothing.
+float* a_scratch(size_t n) {
+  struct Buf {
+    float* p = nullptr;
+    size_t n = 0;
+    ~Buf() { std::free(p); }
+  };
+  thread_local Buf buf;
+  if (buf.n < n) {
+    std::free(buf.p);
+    buf.p = nullptr;
+    buf.n = 0;
+    buf.p = aligned_floats(n);
+    buf.n = n;
   }
-  const v16 acc[MR] = {c0, c1, c2, c3, c4, c5};
-  if (rows == MR && cols == NR) {
-    for (int64_t r = 0; r < MR; ++r) {
-      v16 out = acc[r];
-      if (beta != 0.f) {
-        v16 old;
-        std::memcpy(&old, C + r * ldc, sizeof(old));
-        out += old;
-      }
-      std::memcpy(C + r * ldc, &out, sizeof(out));
+  return buf.p;
+}
+
+// Rows [i0, i0 + rows) × depth [k0, k0 + kc) of op(A) as a [kc][mr] panel, rows ≥ `rows` zero.
+void pack_a(const float* A, int64_t lda, bool a_trans, int64_t i0, int64_t rows, int64_t k0,
+            int64_t kc, int64_t mr, float* dst) {
+  if (a_trans) {  // op(A)[i,k] = A[k·lda + i]: mr consecutive floats per k
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = A + (k0 + k) * lda + i0;
+      float* d = dst + k * mr;
+      std::memcpy(d, src, size_t(rows) * sizeof(float));
+      for (int64_t r = rows; r < mr; ++r) d[r] = 0.f;
     }
     return;
   }
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      C[r * ldc + c] = (beta != 0.f ? C[r * ldc + c] : 0.f) + acc[r][c];
+  for (int64_t k = 0; k < kc; ++k)
+    for (int64_t r = 0; r < mr; ++r)
+      dst[k * mr + r] = r < rows ? A[(i0 + r) * lda + k0 + k] : 0.f;
 }
 
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) void gemm_driver(
-    const Operands& op, int64_t M, int64_t N, int64_t K, float beta, float* C, int64_t ldc) {
-  // Packing buffers are per thread and grow once: the hot path allocates nothing after warm-up.
-  thread_local std::vector<float> a_buf, b_buf;
-  const size_t a_need = size_t(MC) * KC, b_need = size_t(NC) * KC;
-  if (a_buf.size() < a_need) a_buf.resize(a_need);
-  if (b_buf.size() < b_need) b_buf.resize(b_need);
-  float* Ap = a_buf.data();
-  float* Bp = b_buf.data();
+void empty_or_scale(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta != 0.f ? C[i * ldc + j] : 0.f;
+}
 
-  for (int64_t j0 = 0; j0 < N; j0 += NC) {
-    const int64_t nc = std::min(NC, N - j0);
-    for (int64_t k0 = 0; k0 < K; k0 += KC) {
-      const int64_t kc = std::min(KC, K - k0);
-      const float b_eff = k0 == 0 ? beta : 1.f;  // later depth blocks accumulate
-      pack_b(op, k0, kc, j0, nc, Bp);
-      for (int64_t i0 = 0; i0 < M; i0 += MC) {
-        const int64_t mc = std::min(MC, M - i0);
-        pack_a(op, i0, mc, k0, kc, Ap);
-        for (int64_t jp = 0; jp < nc; jp += NR) {
-          for (int64_t ip = 0; ip < mc; ip += MR) {
-            micro_kernel(kc, Ap + ip * kc, Bp + jp * kc, b_eff, C + (i0 + ip) * ldc + j0 + jp,
-                         ldc, std::min(MR, mc - ip), std::min(NR, nc - jp));
-          }
-        }
-      }
-    }
+int64_t depth_blocks(int64_t K) {
+  return K <= kSingleBlockK ? 1 : (K + kMaxKc - 1) / kMaxKc;
+}
+
+}  // namespace
+
+// --- PackedB ------------------------------------------------------------------------------------
+
+PackedB::PackedB() = default;
+PackedB::~PackedB() { std::free(data_); }
+PackedB::PackedB(PackedB&& o) noexcept { *this = std::move(o); }
+PackedB& PackedB::operator=(PackedB&& o) noexcept {
+  if (this != &o) {
+    std::free(data_);
+    K_ = o.K_, N_ = o.N_, nr_ = o.nr_, tail_ = o.tail_, panels_ = o.panels_;
+    capacity_ = o.capacity_, data_ = o.data_;
+    o.data_ = nullptr, o.capacity_ = 0, o.K_ = o.N_ = o.panels_ = 0;
   }
+  return *this;
 }
 
-void gemm(Form form, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
-          const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed) {
+  const GemmKernel& ker = kernel();
+  const int64_t nr = ker.nr, vw = ker.vw;
+  if (K <= 0 || N <= 0) {
+    K_ = std::max<int64_t>(K, 0), N_ = std::max<int64_t>(N, 0), nr_ = nr, tail_ = 0, panels_ = 0;
+    return;
+  }
+  const int64_t panels = (N + nr - 1) / nr;
+  const int64_t last = N - (panels - 1) * nr;
+  const int64_t tail = (last + vw - 1) / vw * vw;
+  const size_t need = size_t((panels - 1) * nr + tail) * size_t(K);
+  if (need > capacity_) {
+    float* p = aligned_floats(need);
+    std::free(data_);
+    data_ = p;
+    capacity_ = need;
+  }
+  K_ = K, N_ = N, nr_ = nr, tail_ = tail, panels_ = panels;
+
+  auto pack_panel = [&](int64_t p) {
+    const int64_t j0 = p * nr, w = panel_width(p), cols = std::min(w, N - j0);
+    float* dst = data_ + p * nr * K;
+    if (transposed) {
+      ker.pack_b_transposed(B + j0 * ldb, ldb, K, cols, w, dst);
+      return;
+    }
+    for (int64_t k = 0; k < K; ++k) {
+      std::memcpy(dst + k * w, B + k * ldb + j0, size_t(cols) * sizeof(float));
+      for (int64_t j = cols; j < w; ++j) dst[k * w + j] = 0.f;
+    }
+  };
+  parallel_for(panels, K * N >= kParallelMinPack ? num_threads() : 1, ItemFn(pack_panel));
+}
+
+// --- the product ----------------------------------------------------------------------------------
+
+void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
+                 float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {
+  const int64_t N = B.N(), K = B.K();
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty product: C = beta·C
-    for (int64_t i = 0; i < M; ++i)
-      for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta != 0.f ? C[i * ldc + j] : 0.f;
+    empty_or_scale(M, N, beta, C, ldc);
+    if (epilogue != nullptr) epilogue->fn(epilogue->ctx, 0, M);
     return;
   }
-  gemm_driver(Operands{form, A, lda, B, ldb}, M, N, K, beta, C, ldc);
+  const GemmKernel& ker = kernel();
+  const int64_t mr = ker.mr;
+  const int64_t blocks = depth_blocks(K);
+  const int64_t kc_max = (K + blocks - 1) / blocks;
+  const int64_t row_panels = (M + mr - 1) / mr;
+
+  auto row_panel = [&](int64_t ip) {
+    const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
+    // Rows of A are read in place when whole and k-contiguous; else packed.
+    const bool in_place = !a_trans && rows == mr;
+    float* ap = in_place ? nullptr : a_scratch(size_t(mr * kc_max));
+    for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
+      const int64_t kc = std::min(kc_max, K - k0);
+      const bool accumulate = beta != 0.f || k0 > 0;
+      const float* a = in_place ? A + i0 * lda + k0 : ap;
+      if (!in_place) pack_a(A, lda, a_trans, i0, rows, k0, kc, mr, ap);
+      const int64_t a_rs = in_place ? lda : 0;
+      for (int64_t p = 0; p < B.panels(); ++p) {
+        const int64_t w = B.panel_width(p), j0 = p * B.nr();
+        ker.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
+                 std::min(w, N - j0), accumulate);
+      }
+    }
+    if (epilogue != nullptr) epilogue->fn(epilogue->ctx, i0, rows);
+  };
+  const bool parallel = M * N * K >= kParallelMinMacs;
+  parallel_for(row_panels, parallel ? num_threads() : 1, ItemFn(row_panel));
+}
+
+const char* gemm_isa() { return kernel().isa; }
+
+namespace {
+
+// The caller's packed B: per thread, so that concurrent GEMMs (the planner's worker and the main
+// thread) never share it; the pool's workers only read it while the caller waits.
+PackedB& thread_packed_b() {
+  thread_local PackedB b;
+  return b;
 }
 
 }  // namespace
 
 void gemm_nt(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc) {
-  gemm(Form::NT, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return empty_or_scale(M, N, beta, C, ldc);
+  PackedB& pb = thread_packed_b();
+  pb.pack(K, N, B, ldb, true);
+  gemm_packed(M, A, lda, false, pb, beta, C, ldc);
 }
+
 void gemm_nn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc) {
-  gemm(Form::NN, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return empty_or_scale(M, N, beta, C, ldc);
+  PackedB& pb = thread_packed_b();
+  pb.pack(K, N, B, ldb, false);
+  gemm_packed(M, A, lda, false, pb, beta, C, ldc);
 }
+
 void gemm_tn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc) {
-  gemm(Form::TN, M, N, K, A, lda, B, ldb, beta, C, ldc);
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) return empty_or_scale(M, N, beta, C, ldc);
+  PackedB& pb = thread_packed_b();
+  pb.pack(K, N, B, ldb, false);
+  gemm_packed(M, A, lda, true, pb, beta, C, ldc);
 }
 
 }  // namespace tdmpc2::cpu

@@ -7,7 +7,14 @@
 //
 // beta is 0 (overwrite; C's old contents are ignored, NaNs included) or 1 (accumulate).
 // lda/ldb/ldc are row strides in elements.
+//
+// Every form packs op(B) into column panels (PackedB) and runs a register-tile micro-kernel over
+// row panels of op(A); a caller that multiplies the same B by several inputs (a layer applied over
+// the planning horizon, weights between two optimizer steps) packs it once and calls gemm_packed.
+// Each element of C is one dot product in a fixed order of k, whatever the thread count, so the
+// results are deterministic and independent of the number of threads.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace tdmpc2::cpu {
@@ -18,5 +25,50 @@ void gemm_nn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const
              int64_t ldb, float beta, float* C, int64_t ldc);
 void gemm_tn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc);
+
+// op(B)[K,N] packed for the micro-kernel chosen at load: column panels of the kernel's width,
+// each [K][width] contiguous, the last one zero-padded to a multiple of the vector width (the
+// 101-bin heads: 3 panels of 32 and one of 16 on AVX-512). Storage grows once and is reused.
+class PackedB {
+ public:
+  PackedB();
+  ~PackedB();
+  PackedB(PackedB&&) noexcept;
+  PackedB& operator=(PackedB&&) noexcept;
+
+  // Packs B[K,N] (row-major, transposed = false: the dY·W and dYᵀ·X forms) or B[N,K] read as its
+  // transpose (transposed = true: the weights W[N,K] of X·Wᵀ). ldb is B's row stride.
+  void pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed);
+
+  int64_t K() const { return K_; }
+  int64_t N() const { return N_; }
+  int64_t panels() const { return panels_; }
+  int64_t panel_width(int64_t p) const { return p + 1 < panels_ ? nr_ : tail_; }
+  // Panel p: [K][panel_width(p)], holding columns [p·nr, p·nr + panel_width(p)) of op(B).
+  const float* panel(int64_t p) const { return data_ + p * nr_ * K_; }
+  int64_t nr() const { return nr_; }
+
+ private:
+  int64_t K_ = 0, N_ = 0, nr_ = 0, tail_ = 0, panels_ = 0;
+  size_t capacity_ = 0;
+  float* data_ = nullptr;  // 64-byte aligned
+};
+
+// Called once rows [row0, row0 + rows) of C are final, on the thread that computed them, while
+// they are still in its cache: the fused epilogues of the dense layer. Calls for disjoint row
+// ranges may run concurrently.
+struct RowEpilogue {
+  void (*fn)(void* ctx, int64_t row0, int64_t rows);
+  void* ctx;
+};
+
+// C[M,N] = beta·C + op(A)·op(B) with op(B) = B (B.K() × B.N()), op(A) = A[M,K] (a_trans = false)
+// or A[K,M]ᵀ (a_trans = true); K = B.K(). epilogue may be null.
+void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
+                 float beta, float* C, int64_t ldc, const RowEpilogue* epilogue = nullptr);
+
+// The micro-kernel family picked at load: "avx512", "avx2" or "scalar". The CPU's widest,
+// unless TDMPC2_CPU_ISA names a narrower one (to test or compare the paths on one machine).
+const char* gemm_isa();
 
 }  // namespace tdmpc2::cpu

@@ -1,0 +1,78 @@
+// The AVX2+FMA half of the CPU GEMM: a 6×16 register tile (12 ymm accumulators, two B vectors,
+// one broadcast: all 16 ymm registers) and the 8×8 transposes that pack Wᵀ. Compiled for
+// x86-64-v3 by target attributes only; gemm.cc calls it only on a CPU that has it.
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "gemm_kernels.h"
+
+#define TDMPC2_GEMM_TARGET __attribute__((target("avx2,fma,bmi,bmi2,popcnt,lzcnt,f16c,movbe")))
+
+namespace tdmpc2::cpu {
+namespace {
+
+struct Simd {
+  using V = __m256;
+  static constexpr int64_t W = 8;
+  static TDMPC2_GEMM_TARGET inline V zero() { return _mm256_setzero_ps(); }
+  static TDMPC2_GEMM_TARGET inline V load(const float* p) { return _mm256_loadu_ps(p); }
+  static TDMPC2_GEMM_TARGET inline void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static TDMPC2_GEMM_TARGET inline V set1(float x) { return _mm256_set1_ps(x); }
+  static TDMPC2_GEMM_TARGET inline V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static TDMPC2_GEMM_TARGET inline V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static TDMPC2_GEMM_TARGET inline void prefetch(const float* p) {
+    _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
+  }
+};
+constexpr int kMR = 6;
+constexpr int64_t kPrefetchK = 16;
+
+#include "gemm_tile.inc"
+
+// dst[8 rows, stride ldd] = transpose of src[8 rows, stride lds] (8 floats each).
+TDMPC2_GEMM_TARGET inline void transpose8(const float* src, int64_t lds, float* dst, int64_t ldd) {
+  __m256 r[8], t[8], s[8];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * lds);
+#pragma GCC unroll 4
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  // s[4g + c]: column c (lane 0) and c + 4 (lane 1) of rows 4g..4g+3.
+#pragma GCC unroll 2
+  for (int g = 0; g < 2; ++g) {
+    s[4 * g + 0] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+    s[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+    s[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+    s[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+  }
+#pragma GCC unroll 4
+  for (int c = 0; c < 4; ++c) {
+    _mm256_storeu_ps(dst + c * ldd, _mm256_permute2f128_ps(s[c], s[4 + c], 0x20));
+    _mm256_storeu_ps(dst + (c + 4) * ldd, _mm256_permute2f128_ps(s[c], s[4 + c], 0x31));
+  }
+}
+
+TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t kc, int64_t cols,
+                                          int64_t w, float* dst) {
+  const int64_t full = cols / 8 * 8;
+  int64_t k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    for (int64_t j = 0; j < full; j += 8) transpose8(B + j * ldb + k, ldb, dst + k * w + j, w);
+    pack_b_transposed_scalar(B, ldb, k, k + 8, full, cols, w, dst);
+  }
+  pack_b_transposed_scalar(B, ldb, k, kc, 0, cols, w, dst);
+}
+
+}  // namespace
+
+const GemmKernel& gemm_kernel_avx2() {
+  static const GemmKernel k{"avx2", kMR, kNR, Simd::W, tile, pack_b_transposed};
+  return k;
+}
+
+}  // namespace tdmpc2::cpu
+#endif

@@ -1,0 +1,33 @@
+// The ISA-specific halves of the CPU GEMM (internal to gemm*.cc): one table per instruction set,
+// each compiled in its own file with its own target attribute, the rest of the binary staying
+// baseline x86-64. gemm.cc picks one table at load from the CPU's features.
+#pragma once
+#include <cstdint>
+
+namespace tdmpc2::cpu {
+
+struct GemmKernel {
+  const char* isa;  // "avx512", "avx2", "scalar"
+  int64_t mr;       // rows of a register tile
+  int64_t nr;       // columns of a full register tile (= a full B panel)
+  int64_t vw;       // vector width; a tail panel is a multiple of it, ≤ nr
+
+  // C[rows, cols] (accumulate ? += : =) A-panel · B-panel over depth kc, rows ≤ mr, cols ≤ bw.
+  //   a: a_rs == 0 → packed [kc][mr];  a_rs > 0 → mr rows at stride a_rs, k contiguous.
+  //   b: packed [kc][bw], bw = nr or a multiple of vw below it.
+  void (*tile)(int64_t kc, const float* a, int64_t a_rs, const float* b, int64_t bw, float* c,
+               int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
+
+  // dst[k][w] = B[j·ldb + k] for k < kc, j < cols, and 0 for cols ≤ j < w: one panel of Bᵀ
+  // from a row-major B[N,K] (the transpose the X·Wᵀ form needs).
+  void (*pack_b_transposed)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w,
+                            float* dst);
+};
+
+const GemmKernel& gemm_kernel_scalar();
+#if defined(__x86_64__)
+const GemmKernel& gemm_kernel_avx2();
+const GemmKernel& gemm_kernel_avx512();
+#endif
+
+}  // namespace tdmpc2::cpu
