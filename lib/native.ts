@@ -36,6 +36,7 @@ export interface CudaDevice {
 export interface NativeAddon {
   backends(): { cpu: { isa: CpuIsa; threads: number }; cuda: NativeCudaInfo; builder: string };
   exportNames(): string[];
+  setNumThreads(n: number): number;
   tensorFromArray(data: Float32Array, shape: readonly number[], device: number): TensorHandle;
   tensorZeros(shape: readonly number[], device: number): TensorHandle;
   tensorRead(t: TensorHandle, out?: Float32Array): Float32Array;
@@ -64,6 +65,7 @@ export interface BinaryInfo {
 
 /** What `backends()` reports. */
 export interface Backends {
+  /** The CPU GEMM's micro-kernels (`TDMPC2_CPU_ISA` may cap them) and the kernels' thread count. */
   cpu: { isa: CpuIsa; threads: number };
   cuda:
     | { compiled: boolean; available: true; devices: CudaDevice[]; runtimeVersion?: number; driverVersion?: number }
@@ -97,6 +99,19 @@ function load(): { addon: NativeAddon; path: string } {
 export function addon(): NativeAddon {
   loaded ??= load();
   return loaded.addon;
+}
+
+/**
+ * Sets how many threads the CPU kernels use, the calling thread included, and returns the count
+ * now in force. Until set: the `TDMPC2_NUM_THREADS` environment variable, else the cores this
+ * process may run on. The count is per process (all agents and worker threads share one pool).
+ * Small products always run on one thread, and results do not depend on the count.
+ */
+export function setNumThreads(n: number): number {
+  if (typeof n !== 'number') throw new TypeError(`setNumThreads: n: expected an integer, got ${typeof n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new RangeError(`setNumThreads: n: expected an integer in [1, 256], got ${n}`);
+  return addon().setNumThreads(n);
 }
 
 /** Which backends this binary and machine offer, and which binary was loaded. */

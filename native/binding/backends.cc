@@ -55,6 +55,15 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// setNumThreads(n) -> n: the threads the CPU kernels may use from now on (the caller included).
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  const char* op = "setNumThreads";
+  require_arg_count(info, 1, op, "(n)");
+  const int64_t n = int_arg(info, 0, op, "n", 1, 256);
+  set_cpu_threads(int(n));
+  return Napi::Number::New(info.Env(), double(cpu_threads()));
+}
+
 // exportNames() -> string[]: every registered native function (the boundary test covers each).
 Napi::Value ExportNames(const Napi::CallbackInfo& info) {
   const auto& reg = export_registry();
@@ -67,5 +76,6 @@ Napi::Value ExportNames(const Napi::CallbackInfo& info) {
 
 TDMPC2_EXPORT("backends", Backends);
 TDMPC2_EXPORT("exportNames", ExportNames);
+TDMPC2_EXPORT("setNumThreads", SetNumThreads);
 
 }  // namespace tdmpc2::binding

@@ -10,4 +10,6 @@ const char* cpu_isa() { return cpu::gemm_isa(); }
 
 int cpu_threads() { return cpu::num_threads(); }
 
+void set_cpu_threads(int n) { cpu::set_num_threads(n); }
+
 }  // namespace tdmpc2

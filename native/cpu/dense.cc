@@ -1,5 +1,6 @@
-// Dense layer with fused epilogue on the CPU (semantics in tdmpc2/dense.h): per member one GEMM
-// through cpu::gemm_nt, then the epilogue over the rows while they are still in cache.
+// Dense layer with fused epilogue on the CPU (semantics in tdmpc2/dense.h): per member one packed
+// GEMM (cpu::gemm_packed), which hands each finished row panel to the epilogue while its rows are
+// still in the computing thread's L1.
 //
 // The row loops are compiled three times (target_clones, like the GEMM driver) so that the
 // inlined math.h functions — exp_fast is branch-free on purpose — vectorise with AVX2 or AVX-512
@@ -138,26 +139,68 @@ TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d
 
 }  // namespace
 
-void dense_forward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s, const DenseDropout& drop,
-                       const float* X, const DenseParams& p, float* Y, float* H, float* stats) {
+namespace {
+
+// The epilogue of one member, called by the GEMM on each finished row panel (any thread).
+struct ForwardPanel {
+  RowEpilogue r;
+  const DenseDropout* drop;
+  uint64_t i0;  // dropout index of the member's first element
+  float* H;     // the GEMM's output [M,N] (becomes the saved LayerNorm input)
+  float* Y;
+  float* stats;  // [M,2] or null
+  static void run(void* ctx, int64_t row0, int64_t rows) {
+    const ForwardPanel& f = *static_cast<const ForwardPanel*>(ctx);
+    const int64_t N = f.r.N;
+    forward_rows(f.r, *f.drop, f.i0 + uint64_t(row0 * N), rows, f.H + row0 * N, f.Y + row0 * N,
+                 f.stats != nullptr ? f.stats + 2 * row0 : nullptr);
+  }
+};
+
+// Per-thread packed weights of dense_forward_cpu: grow once, reused by every later call.
+cpu::PackedB* thread_packed_weights(int64_t E) {
+  thread_local std::vector<cpu::PackedB> packs;
+  if (packs.size() < size_t(E)) packs.resize(size_t(E));
+  return packs.data();
+}
+
+}  // namespace
+
+void dense_pack_weights_cpu(const DenseShape& s, const float* W, cpu::PackedB* Wp) {
+  for (int64_t e = 0; e < s.E; ++e) Wp[e].pack(s.K, s.N, W + e * s.N * s.K, s.K, true);
+}
+
+void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
+                              const DenseDropout& drop, const float* X, const DenseParams& p,
+                              const cpu::PackedB* Wp, float* Y, float* H, float* stats) {
   const int64_t M = s.M, K = s.K, N = s.N;
   for (int64_t e = 0; e < s.E; ++e) {
     const float* Xe = s.shared_input ? X : X + e * M * K;
-    const float* We = p.W + e * N * K;
     float* Ye = Y + e * M * N;
     // Training writes the GEMM into H, which the epilogue turns into the saved LayerNorm input.
     float* He = H != nullptr ? H + e * M * N : Ye;
-    cpu::gemm_nt(M, N, K, Xe, K, We, K, 0.f, He, N);
-    const RowEpilogue r{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
-                        p.beta ? p.beta + e * N : nullptr};
-    forward_rows(r, drop, uint64_t(e * M * N), M, He, Ye, stats ? stats + e * M * 2 : nullptr);
+    ForwardPanel f{{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
+                    p.beta ? p.beta + e * N : nullptr},
+                   &drop, uint64_t(e * M * N), He, Ye, stats ? stats + e * M * 2 : nullptr};
+    const cpu::RowEpilogue epilogue{ForwardPanel::run, &f};
+    cpu::gemm_packed(M, Xe, K, false, Wp[e], 0.f, He, N, &epilogue);
   }
+}
+
+void dense_forward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s, const DenseDropout& drop,
+                       const float* X, const DenseParams& p, float* Y, float* H, float* stats) {
+  cpu::PackedB* Wp = thread_packed_weights(s.E);
+  dense_pack_weights_cpu(s, p.W, Wp);
+  dense_forward_packed_cpu(ep, V, s, drop, X, p, Wp, Y, H, stats);
 }
 
 void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                         const DenseDropout& drop, const float* X, const DenseParams& p,
                         const float* H, const float* stats, const float* dY, const DenseGrads& g) {
   const int64_t M = s.M, K = s.K, N = s.N;
+  // dW_e += dH_eᵀ·X_e: a shared X (the Q ensemble's [z, a]) is packed once for all members.
+  thread_local cpu::PackedB x_packed;
+  if (g.dW != nullptr && s.shared_input) x_packed.pack(M, K, X, K, false);
   for (int64_t e = 0; e < s.E; ++e) {
     const float* Xe = s.shared_input ? X : X + e * M * K;
     const float* We = p.W + e * N * K;
@@ -173,7 +216,10 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
       const float beta = s.shared_input && e > 0 ? 1.f : 0.f;
       cpu::gemm_nn(M, K, N, dHe, N, We, K, beta, dXe, K);
     }
-    if (g.dW != nullptr) cpu::gemm_tn(N, K, M, dHe, N, Xe, K, 1.f, g.dW + e * N * K, K);
+    if (g.dW != nullptr) {
+      if (s.shared_input) cpu::gemm_packed(N, dHe, N, true, x_packed, 1.f, g.dW + e * N * K, K);
+      else cpu::gemm_tn(N, K, M, dHe, N, Xe, K, 1.f, g.dW + e * N * K, K);
+    }
     if (g.db != nullptr) {
       float* db = g.db + e * N;
       for (int64_t m = 0; m < M; ++m)

@@ -3,9 +3,17 @@
 
 namespace tdmpc2 {
 
-// "avx512", "avx2" or "scalar": the widest path this CPU supports among those compiled in.
+// "avx512", "avx2" or "scalar": the GEMM micro-kernels in use — the widest this CPU supports,
+// unless the TDMPC2_CPU_ISA environment variable (read once, at first use) names a narrower one.
 const char* cpu_isa();
-// Threads the CPU backend may use (TDMPC2_NUM_THREADS, else the available cores).
+// Threads the CPU kernels may use, the caller included: TDMPC2_NUM_THREADS when set, else the
+// cores this process may run on (sched_getaffinity), until set_cpu_threads changes it.
 int cpu_threads();
+// Sets the thread count (clamped to [1, 256]); waits for a running parallel loop to finish.
+void set_cpu_threads(int n);
+
+// Benchmark helper: GFLOP/s of independent FMA chains of cpu_isa()'s instruction set on the
+// calling thread over about `seconds` — the single-core ceiling the GEMM is measured against.
+double cpu_fma_peak_gflops(double seconds);
 
 }  // namespace tdmpc2

@@ -69,11 +69,23 @@ struct DenseGrads {
   float* dbeta;   // [E,N] or null (ln epilogues)
 };
 
+namespace cpu {
+class PackedB;
+}
+
 void dense_forward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s, const DenseDropout& drop,
                        const float* X, const DenseParams& p, float* Y, float* H, float* stats);
 void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                         const DenseDropout& drop, const float* X, const DenseParams& p,
                         const float* H, const float* stats, const float* dY, const DenseGrads& g);
+
+// CPU only, for a caller that applies one layer to several inputs between two weight updates
+// (the planner's latent rollout over the horizon): pack every member's W once (Wp[E], reused
+// storage), then run the forward above with the packed weights (p.W is not read).
+void dense_pack_weights_cpu(const DenseShape& s, const float* W, cpu::PackedB* Wp);
+void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
+                              const DenseDropout& drop, const float* X, const DenseParams& p,
+                              const cpu::PackedB* Wp, float* Y, float* H, float* stats);
 
 #ifdef TDMPC2_WITH_CUDA
 void dense_forward_cuda(DenseEpilogue ep, int64_t V, const DenseShape& s,

@@ -2,6 +2,7 @@
 export default ({ tensor, handle, f32, optF32, shape, device, number, int }) => ({
   backends: [],
   exportNames: [],
+  setNumThreads: [int(1, 1, 256)],
   tensorFromArray: [f32(6), shape([2, 3]), device()],
   tensorZeros: [shape([2, 3]), device()],
   tensorRead: [tensor([2, 3], false), optF32(6)],

@@ -1,0 +1,67 @@
+// Every GEMM path of this CPU against the float64 reference: the AVX-512, AVX2 and baseline
+// micro-kernels (capped by TDMPC2_CPU_ISA in a child process), on shapes that exercise the row
+// and column tails (101 bins: a 16-wide tail panel on AVX-512), depth blocks (K > 768) and the
+// agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, test } from 'vitest';
+
+import { backends } from '../../lib/index.js';
+import { expectClose } from '../helpers/expect-close.js';
+import { uniform } from '../helpers/random.js';
+import { linearBackwardRef, linearForwardRef } from '../reference/linear.js';
+
+const child = fileURLToPath(new URL('./gemm-child.mjs', import.meta.url));
+const SHAPES: [number, number, number][] = [
+  [1, 7, 129],
+  [7, 1, 5],
+  [13, 129, 33],
+  [25, 1030, 47],
+  [536, 37, 101],
+  [536, 512, 512],
+];
+const ISAS = ['avx512', 'avx2', 'scalar'] as const;
+const RANK = { scalar: 0, avx2: 1, avx512: 2 } as const;
+const best = backends().cpu.isa;
+const tol = (K: number) => ({ atol: 2e-6 * Math.sqrt(K) + 1e-6, rtol: 1e-5 });
+
+const cases = SHAPES.map(([M, K, N], i) => ({
+  M,
+  K,
+  N,
+  x: uniform(M * K, 100 + i),
+  w: uniform(N * K, 200 + i),
+  g: uniform(M * N, 300 + i),
+}));
+const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const f32 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+};
+const input = JSON.stringify({ cases: cases.map((c) => ({ ...c, x: b64(c.x), w: b64(c.w), g: b64(c.g) })) });
+
+describe.each(ISAS)('GEMM path %s', (isa) => {
+  const supported = RANK[isa] <= RANK[best];
+  test.skipIf(!supported)(`matches the float64 reference (cap TDMPC2_CPU_ISA=${isa}, 2 threads)`, () => {
+    const run = spawnSync(process.execPath, [child], {
+      input,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, TDMPC2_CPU_ISA: isa, TDMPC2_NUM_THREADS: '2' },
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { isa: string; threads: number; results: { Y: string; dX: string; dW: string }[] };
+    expect(out.isa).toBe(isa);
+    expect(out.threads).toBe(2);
+    cases.forEach(({ M, K, N, x, w, g }, i) => {
+      const r = out.results[i]!;
+      const label = `${isa} M=${M} K=${K} N=${N}`;
+      expectClose(f32(r.Y), linearForwardRef(x, w, null, M, K, N), { ...tol(K), label: `${label} Y` });
+      const ref = linearBackwardRef(x, w, g, M, K, N);
+      expectClose(f32(r.dX), ref.dX, { ...tol(N), label: `${label} dX` });
+      expectClose(f32(r.dW), ref.dW, { ...tol(M), label: `${label} dW` });
+    });
+  });
+});
