@@ -92,10 +92,11 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
 }
 
 // Rows of one member, backward of the epilogue and the dropout: dH = ∂L/∂h (before dropout);
-// dγ/dβ accumulate (null to skip).
+// dγ/dβ/db accumulate (null to skip), db = Σ_rows dH added while each row is in cache.
 TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d, uint64_t i0,
                                      int64_t rows, const float* H, const float* stats,
-                                     const float* dY, float* dH, float* dgamma, float* dbeta) {
+                                     const float* dY, float* dH, float* dgamma, float* dbeta,
+                                     float* db) {
   const int64_t N = r.N;
   float* work = scratch(size_t(3 * N));
   float* xhat = work;         // x̂ of the row
@@ -117,7 +118,7 @@ TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d
       } else {
         for (int64_t n = 0; n < N; ++n) s[n] = r.gamma[n] * xhat[n] + r.beta[n];
         simnorm_span(s, N, r.V);
-        for (int64_t g = 0; g < N; g += r.V) simnorm_group_backward(s + g, dy + g, dh + g, r.V);
+        simnorm_span_backward(s, dy, dh, N, r.V);
       }
       if (dgamma != nullptr)
         for (int64_t n = 0; n < N; ++n) dgamma[n] += dh[n] * xhat[n];
@@ -134,6 +135,8 @@ TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d
       dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
       for (int64_t n = 0; n < N; ++n) dh[n] *= f[n];
     }
+    if (db != nullptr)
+      for (int64_t n = 0; n < N; ++n) db[n] += dh[n];
   }
 }
 
@@ -209,7 +212,8 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                         p.beta ? p.beta + e * N : nullptr};
     backward_rows(r, drop, uint64_t(e * M * N), M, H ? H + e * M * N : nullptr,
                   stats ? stats + e * M * 2 : nullptr, dY + e * M * N, dHe,
-                  g.dgamma ? g.dgamma + e * N : nullptr, g.dbeta ? g.dbeta + e * N : nullptr);
+                  g.dgamma ? g.dgamma + e * N : nullptr, g.dbeta ? g.dbeta + e * N : nullptr,
+                  g.db ? g.db + e * N : nullptr);
     if (g.dX != nullptr) {
       // A shared input receives the sum over members: the first overwrites, the rest add.
       float* dXe = s.shared_input ? g.dX : g.dX + e * M * K;
@@ -219,11 +223,6 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     if (g.dW != nullptr) {
       if (s.shared_input) cpu::gemm_packed(N, dHe, N, true, x_packed, 1.f, g.dW + e * N * K, K);
       else cpu::gemm_tn(N, K, M, dHe, N, Xe, K, 1.f, g.dW + e * N * K, K);
-    }
-    if (g.db != nullptr) {
-      float* db = g.db + e * N;
-      for (int64_t m = 0; m < M; ++m)
-        for (int64_t n = 0; n < N; ++n) db[n] += dHe[m * N + n];
     }
   }
 }

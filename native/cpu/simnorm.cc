@@ -1,6 +1,6 @@
 // SimNorm on the CPU (tdmpc2/simnorm.h), through math/simnorm.h. The forward copies each row to
-// Y and normalises it in place with simnorm_span, whose exp pass vectorises (target_clones:
-// AVX2/AVX-512 where the CPU has them, like the GEMM).
+// Y and normalises it in place with simnorm_span; both directions run eight groups per SIMD
+// vector for V = 8 (target_clones: AVX2/AVX-512 where the CPU has them, like the GEMM).
 #include "tdmpc2/simnorm.h"
 
 #include <cstring>
@@ -17,10 +17,10 @@ simnorm_forward_cpu(const float* X, float* Y, int64_t rows, int64_t L, int64_t V
   }
 }
 
-void simnorm_backward_cpu(const float* Y, const float* dY, float* dX, int64_t rows, int64_t L,
-                          int64_t V) {
-  const int64_t total = rows * L;
-  for (int64_t g = 0; g < total; g += V) simnorm_group_backward(Y + g, dY + g, dX + g, V);
+__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) void
+simnorm_backward_cpu(const float* Y, const float* dY, float* dX, int64_t rows, int64_t L,
+                     int64_t V) {
+  simnorm_span_backward(Y, dY, dX, rows * L, V);
 }
 
 }  // namespace tdmpc2

@@ -5,6 +5,13 @@
 // variable. A worker joins the loop by a compare-exchange on the control word, which fails once
 // the submitter has closed the loop, so the submitter waits only for workers that actually joined
 // — a worker still asleep or descheduled when the items run out is never waited for.
+//
+// What cannot be avoided is waiting for an item a joined worker holds. On a shared machine the OS
+// may deschedule that worker for milliseconds (a time slice of another process), which would make
+// the loop slower than running it alone. So the submitter measures that wait: when it exceeds
+// both kStallMin and a few of its own items' time, the helper was not running, and the next loops
+// run serially for a cool-down that doubles with each such stall in a row (1 ms … 1 s) and resets
+// after a loop without one. On a quiet machine nothing changes; on a loaded one the pool backs off.
 #include "thread_pool.h"
 
 #include <sched.h>
@@ -26,6 +33,8 @@ namespace {
 // next GEMM of a layer sequence without a futex wake-up, short enough not to burn a shared core.
 constexpr auto kSpin = std::chrono::microseconds(50);
 constexpr int kMaxThreads = 256;
+constexpr auto kStallMin = std::chrono::microseconds(200);
+constexpr int kMaxBackoff = 10;  // cool-down 1 ms << level
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -39,6 +48,8 @@ constexpr uint64_t kOpen = uint64_t(1) << 31;
 inline uint64_t gen_of(uint64_t c) { return c >> 32; }
 inline int allowed_of(uint64_t c) { return int((c >> 16) & 0x7fff); }
 inline int joined_of(uint64_t c) { return int(c & 0xffff); }
+
+using Clock = std::chrono::steady_clock;
 
 thread_local bool t_in_loop = false;  // this thread is running items of a loop
 
@@ -72,7 +83,8 @@ class Pool {
     const int helpers = int(std::min<int64_t>({int64_t(threads()) - 1, int64_t(max_threads) - 1,
                                                items - 1}));
     std::unique_lock<std::mutex> submit(submit_, std::defer_lock);
-    if (helpers <= 0 || t_in_loop || !submit.try_lock()) {
+    if (helpers <= 0 || t_in_loop || !submit.try_lock() || Clock::now() < serial_until_) {
+      if (submit.owns_lock()) submit.unlock();
       for (int64_t i = 0; i < items; ++i) body(i);
       return;
     }
@@ -96,7 +108,9 @@ class Pool {
     }
 
     t_in_loop = true;
-    work();
+    const auto t0 = Clock::now();
+    const int64_t done_here = work();
+    const auto t1 = Clock::now();
     t_in_loop = false;
     // Close the loop: from here no worker can join, and the count of those who did is final.
     const int joined = joined_of(ctrl_.fetch_and(~kOpen, std::memory_order_acq_rel));
@@ -105,15 +119,26 @@ class Pool {
       // OS can run it on this core instead of letting us spin.
       if (spins < 2000) cpu_relax(); else std::this_thread::yield();
     }
+    const auto t2 = Clock::now();
     body_ = nullptr;
+    // Stall guard (see the top of this file).
+    const auto per_item = (t1 - t0) / std::max<int64_t>(done_here, 1);
+    if (t2 - t1 > kStallMin && t2 - t1 > 4 * per_item) {
+      backoff_ = std::min(backoff_ + 1, kMaxBackoff);
+      serial_until_ = t2 + std::chrono::milliseconds(1) * (1 << (backoff_ - 1));
+    } else {
+      backoff_ = 0;
+    }
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  // Claims and runs items until none are left; the first exception stops the claiming.
-  void work() {
+  // Claims and runs items until none are left; the first exception stops the claiming. Returns
+  // how many this thread ran.
+  int64_t work() {
     const int64_t items = items_;
-    for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < items;) {
+    int64_t done = 0;
+    for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < items; ++done) {
       try {
         (*body_)(i);
       } catch (...) {
@@ -122,15 +147,16 @@ class Pool {
         next_.store(items, std::memory_order_relaxed);
       }
     }
+    return done;
   }
 
   void worker_main() {
     uint64_t seen = gen_of(ctrl_.load(std::memory_order_acquire));
     for (;;) {
       uint64_t c = ctrl_.load(std::memory_order_acquire);
-      const auto t0 = std::chrono::steady_clock::now();
+      const auto t0 = Clock::now();
       for (int spins = 0; gen_of(c) == seen && !stop_.load(std::memory_order_relaxed); ++spins) {
-        if ((spins & 255) == 255 && std::chrono::steady_clock::now() - t0 > kSpin) {
+        if ((spins & 255) == 255 && Clock::now() - t0 > kSpin) {
           std::unique_lock<std::mutex> lk(sleep_mu_);
           sleepers_.fetch_add(1, std::memory_order_seq_cst);
           sleep_cv_.wait(lk, [&] {
@@ -184,6 +210,10 @@ class Pool {
 
   std::atomic<int> threads_;
   std::mutex submit_;  // held by the thread whose loop runs on the pool
+  // Stall guard, read and written by the submitter only: until when loops run serially, and
+  // how many stalls in a row have been seen.
+  Clock::time_point serial_until_{};
+  int backoff_ = 0;
   std::vector<std::thread> workers_;
   std::atomic<bool> stop_{false};
 

@@ -1,0 +1,347 @@
+/**
+ * CPU kernel benchmark: the GEMM against the core's measured FMA peak and OpenBLAS, and the
+ * dynamics MLP against @tensorflow/tfjs (wasm backend) — every peer measured in the same run,
+ * interleaved round by round so that noise from other processes lands on all alike. One thread
+ * first for every comparison; the GEMM also at two threads against one (it must never be slower).
+ *
+ *   npx cmake-js compile --CDTDMPC2_CUDA=OFF         # build/Release/tdmpc2.node
+ *   node benchmarks/run-ts.mjs benchmarks/kernels.ts [--rounds 15] [--reps 4] [--tfjs DIR]
+ *        [--openblas-core NAME|none] [--no-mlp] [--no-threads]
+ *
+ * Peers (benchmark-only, never dependencies of the package):
+ *   - FMA peak: the addon's fmaPeak(seconds) export (native/cpu/fma_peak.cc): independent FMA
+ *     chains of the instruction set the GEMM runs, on this thread, sampled once per round.
+ *   - OpenBLAS: benchmarks/peers/openblas-sgemm.c, built against Debian's libopenblas-dev
+ *     (apt-get install -y libopenblas-dev) and run as a child process with OPENBLAS_NUM_THREADS=1:
+ *     once with the kernel OpenBLAS detects itself (OPENBLAS_CORETYPE unset), once with the kernel
+ *     family forced for this ISA (--openblas-core; default SapphireRapids on AVX-512, Haswell on
+ *     AVX2), since 0.3.21 may not recognise a newer CPU and fall back to an SSE3 kernel.
+ *   - tfjs: `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` in a scratch folder
+ *     outside the repository, passed as --tfjs DIR or TDMPC2_TFJS_PATH; skipped with a message
+ *     when absent.
+ *
+ * Prints a table and writes benchmarks/results/kernels-cpu.json (machine, date, thread count).
+ * The command line (`tdmpc2 bench kernels`) calls runKernelBenchmarks().
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { backends, setNumThreads, Tensor } from '../lib/index.js';
+import { addon } from '../lib/native.js';
+import { linearBackward, linearForward } from '../lib/nn/ops.js';
+import { loadTfjsWasm, mlpInit, oursMlp, type MlpRunner } from './peers/mlp.js';
+import { startOpenBlas, type GemmForm, type OpenBlasPeer } from './peers/openblas.js';
+
+export interface KernelBenchOptions {
+  /** Interleaved rounds per workload. @defaultValue 15 */
+  rounds?: number;
+  /** Timed calls per series per round. @defaultValue 4 */
+  reps?: number;
+  /** Folder with tfjs + tfjs-backend-wasm installed. @defaultValue env TDMPC2_TFJS_PATH */
+  tfjsPath?: string | null;
+  /** OpenBLAS kernel family forced for the second peer; null/'none' for none. @defaultValue by ISA */
+  openblasCore?: string | null;
+  /** Measure the GEMM at two threads too. @defaultValue true */
+  twoThreads?: boolean;
+  /** Run the MLP workloads. @defaultValue true */
+  mlp?: boolean;
+  /** Write benchmarks/results/kernels-cpu.json. @defaultValue true */
+  write?: boolean;
+  /** Where the table goes. @defaultValue stdout */
+  log?: (line: string) => void;
+}
+
+export interface GemmRow {
+  workload: string;
+  form: GemmForm;
+  M: number;
+  K: number;
+  N: number;
+  /** Median ms per call at one thread, and GFLOP/s (2·M·N·K flops). */
+  ms: number;
+  gflops: number;
+  /** gflops / the FMA peak measured alongside (median of its samples in this workload). */
+  peakShare: number;
+  peakGflops: number;
+  peers: { label: string; ms: number; gflops: number }[];
+  /** The fastest OpenBLAS's median ms / ours: ≥ 1 means we are at least as fast. */
+  vsOpenBlas: number | null;
+  /** Median ms at two threads and the speedup over one (t1/t2). */
+  twoThreadMs: number | null;
+  twoThreadSpeedup: number | null;
+}
+
+export interface MlpRow {
+  workload: string;
+  batch: number;
+  ms: number;
+  peerMs: number | null;
+  /** peer ms / ours. */
+  speedup: number | null;
+  /** Max |ours − peer| of the forward output over the same parameters (a cross-check). */
+  maxAbsDiff: number | null;
+}
+
+export interface KernelBenchReport {
+  benchmark: 'kernels';
+  date: string;
+  machine: { cpu: string; logicalCores: number; isa: string; node: string };
+  threads: number;
+  rounds: number;
+  reps: number;
+  fmaPeakGflops: number;
+  openblas: string[];
+  tfjs: string;
+  gemm: GemmRow[];
+  mlp: MlpRow[];
+}
+
+const GEMMS: { workload: string; form: GemmForm; M: number; K: number; N: number }[] = [
+  { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 256, K: 512, N: 512 },
+  { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 536, K: 512, N: 512 },
+  { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 1024, K: 512, N: 512 },
+  { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 256, K: 128, N: 384 },
+  { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 536, K: 384, N: 384 },
+  { workload: 'Y = X·Wᵀ (101-bin head)', form: 'nt', M: 256, K: 512, N: 101 },
+  { workload: 'dW += dYᵀ·X', form: 'tn', M: 512, K: 256, N: 512 },
+  { workload: 'dX = dY·W', form: 'nn', M: 256, K: 512, N: 512 },
+];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
+
+function rand(n: number, scale: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** Seconds of each of `reps` calls of fn. */
+function timeCalls(fn: () => void, reps: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return out;
+}
+
+/** Our GEMM of a form through the linear kernels (no bias): returns the call and a cleanup. */
+function oursGemm(form: GemmForm, M: number, K: number, N: number): { run: () => void; dispose: () => void } {
+  const T = (shape: number[], seed: number) => Tensor.from(rand(shape.reduce((a, b) => a * b), 0.5, seed), shape);
+  let ts: Tensor[];
+  let run: () => void;
+  if (form === 'nt') {
+    // C[M,N] = A[M,K]·B[N,K]ᵀ: linearForward(X = A, W = B).
+    const [X, W, Y] = [T([M, K], 1), T([N, K], 2), T([M, N], 3)];
+    ts = [X, W, Y];
+    run = () => linearForward(X, W, null, Y);
+  } else if (form === 'nn') {
+    // C[M,N] = A[M,K]·B[K,N]: dX = dY·W with dY = A [M, K], W = B [K, N], dX = C [M, N].
+    const [X, W, dY, dX] = [T([M, N], 1), T([K, N], 2), T([M, K], 3), T([M, N], 4)];
+    ts = [X, W, dY, dX];
+    run = () => linearBackward(X, W, dY, dX, null, null);
+  } else {
+    // C[M,N] += A[K,M]ᵀ·B[K,N]: dW += dYᵀ·X with dY = A [K, M], X = B [K, N], dW = C [M, N].
+    const [X, W, dY, dW] = [T([K, N], 1), T([M, N], 2), T([K, M], 3), T([M, N], 4)];
+    ts = [X, W, dY, dW];
+    run = () => linearBackward(X, W, dY, null, dW, null);
+  }
+  return { run, dispose: () => ts.forEach((t) => t.dispose()) };
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Parses the command-line flags of this benchmark. */
+export function kernelBenchOptionsFromArgs(args: string[]): KernelBenchOptions {
+  const core = flag(args, 'openblas-core');
+  return {
+    rounds: flag(args, 'rounds') ? Number(flag(args, 'rounds')) : undefined,
+    reps: flag(args, 'reps') ? Number(flag(args, 'reps')) : undefined,
+    tfjsPath: flag(args, 'tfjs'),
+    openblasCore: core === 'none' ? null : core,
+    twoThreads: !args.includes('--no-threads'),
+    mlp: !args.includes('--no-mlp'),
+  };
+}
+
+export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Promise<KernelBenchReport> {
+  const rounds = options.rounds ?? 15;
+  const reps = options.reps ?? 4;
+  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const info = backends();
+  const fmaPeak = (addon() as unknown as { fmaPeak(seconds: number): number }).fmaPeak;
+  const initialThreads = info.cpu.threads;
+  const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+  // --- peers -------------------------------------------------------------------------------------
+  const forced =
+    options.openblasCore !== undefined ? options.openblasCore : info.cpu.isa === 'avx512' ? 'SapphireRapids' : info.cpu.isa === 'avx2' ? 'Haswell' : null;
+  const peers: OpenBlasPeer[] = [];
+  const openblasNotes: string[] = [];
+  for (const core of [null, forced]) {
+    if (core === undefined || (core === null && peers.length > 0)) continue;
+    const p = await startOpenBlas(core);
+    if (typeof p === 'string') {
+      openblasNotes.push(`OpenBLAS skipped: ${p}`);
+      break;
+    }
+    if (peers.some((q) => q.core === p.core)) p.close();
+    else peers.push(p);
+  }
+  openblasNotes.push(...peers.map((p) => p.label));
+
+  // --- GEMM --------------------------------------------------------------------------------------
+  const allPeaks: number[] = [];
+  const gemm: GemmRow[] = [];
+  log(`CPU kernels on ${cpus()[0]?.model ?? 'unknown CPU'} (${info.cpu.isa}); ${rounds} rounds × ${reps} calls, medians`);
+  log(openblasNotes.join('; '));
+  log(
+    `${pad('GEMM', 26)}${pad('M×K×N', 16)}${pad('ms', 9)}${pad('GFLOP/s', 9)}${pad('% peak', 8)}` +
+      `${peers.map((p) => pad(`${p.core} GFLOP/s`, 22)).join('')}${pad('vs OpenBLAS', 12)}2 threads`,
+  );
+  for (const g of GEMMS) {
+    const { run, dispose } = oursGemm(g.form, g.M, g.K, g.N);
+    const beta = g.form === 'tn' ? 1 : 0;
+    const one: number[] = [];
+    const two: number[] = [];
+    const peaks: number[] = [];
+    const peerTimes = peers.map(() => [] as number[]);
+    setNumThreads(1);
+    timeCalls(run, 3);
+    for (const p of peers) await p.time(g.form, g.M, g.K, g.N, beta, 2);
+    for (let r = 0; r < rounds; r++) {
+      peaks.push(fmaPeak(0.003));
+      setNumThreads(1);
+      run(); // after a thread-count change, the first call also starts or stops workers
+      one.push(...timeCalls(run, reps));
+      for (let i = 0; i < peers.length; i++) peerTimes[i]!.push(...(await peers[i]!.time(g.form, g.M, g.K, g.N, beta, reps)));
+      if (options.twoThreads !== false) {
+        setNumThreads(2);
+        run();
+        two.push(...timeCalls(run, reps));
+      }
+    }
+    dispose();
+    allPeaks.push(...peaks);
+    const flops = 2 * g.M * g.N * g.K;
+    const ms = median(one) * 1e3;
+    const peakGflops = median(peaks);
+    const peerRows = peers.map((p, i) => {
+      const pms = median(peerTimes[i]!) * 1e3;
+      return { label: p.label, ms: pms, gflops: flops / pms / 1e6 };
+    });
+    const bestPeer = peerRows.length ? Math.min(...peerRows.map((p) => p.ms)) : null;
+    const twoMs = two.length ? median(two) * 1e3 : null;
+    const row: GemmRow = {
+      ...g,
+      ms,
+      gflops: flops / ms / 1e6,
+      peakShare: flops / ms / 1e6 / peakGflops,
+      peakGflops,
+      peers: peerRows,
+      vsOpenBlas: bestPeer === null ? null : bestPeer / ms,
+      twoThreadMs: twoMs,
+      twoThreadSpeedup: twoMs === null ? null : ms / twoMs,
+    };
+    gemm.push(row);
+    log(
+      `${pad(g.workload, 26)}${pad(`${g.M}×${g.K}×${g.N}`, 16)}${pad(ms.toFixed(3), 9)}${pad(row.gflops.toFixed(1), 9)}` +
+        `${pad((100 * row.peakShare).toFixed(1) + ' %', 8)}${peerRows.map((p) => pad(p.gflops.toFixed(1), 22)).join('')}` +
+        `${pad(row.vsOpenBlas === null ? '—' : row.vsOpenBlas.toFixed(2) + '×', 12)}` +
+        (twoMs === null ? '—' : `${twoMs.toFixed(3)} ms (${row.twoThreadSpeedup!.toFixed(2)}×)`),
+    );
+  }
+  for (const p of peers) p.close();
+  log(`FMA peak (${info.cpu.isa}, one core, median of ${allPeaks.length} samples): ${median(allPeaks).toFixed(1)} GFLOP/s`);
+
+  // --- dynamics MLP ------------------------------------------------------------------------------
+  setNumThreads(1);
+  const mlp: MlpRow[] = [];
+  let tfjsNote = 'not run (--no-mlp)';
+  if (options.mlp !== false) {
+    const dir = options.tfjsPath ?? process.env.TDMPC2_TFJS_PATH ?? null;
+    const tfjs = dir ? await loadTfjsWasm(resolve(dir)) : 'no tfjs folder given (--tfjs DIR or TDMPC2_TFJS_PATH)';
+    tfjsNote = typeof tfjs === 'string' ? `tfjs skipped: ${tfjs}` : tfjs.label;
+    log(`\nDynamics MLP 518→512→512→512 (LN+Mish, LN+Mish, LN+SimNorm), one thread; peer: ${tfjsNote}`);
+    log(`${pad('workload', 40)}${pad('ours ms', 10)}${pad('peer ms', 10)}${pad('speedup', 10)}max |Δ| forward`);
+    const init = mlpInit(rand);
+    for (const [workload, B, train] of [
+      ['forward (inference)', 536, false],
+      ['forward + backward + Adam', 256, true],
+    ] as const) {
+      const x = rand(B * 518, 1, 7);
+      const g = rand(B * 512, 1 / B, 8);
+      const ours = oursMlp(init, x, g, B);
+      const peer = typeof tfjs === 'string' ? null : tfjs.mlp(init, x, g, B);
+      let maxAbsDiff: number | null = null;
+      if (peer) {
+        ours.forward();
+        const a = ours.output();
+        const b = peer.output();
+        maxAbsDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+      }
+      const step = (r: MlpRunner) => (train ? r.train() : r.forward());
+      const oursT: number[] = [];
+      const peerT: number[] = [];
+      timeCalls(() => step(ours), 3);
+      if (peer) timeCalls(() => step(peer), 2);
+      const mlpRounds = Math.max(3, Math.round(rounds / (train ? 2 : 1)));
+      for (let r = 0; r < mlpRounds; r++) {
+        oursT.push(...timeCalls(() => step(ours), reps));
+        if (peer) peerT.push(...timeCalls(() => step(peer), train ? 1 : 2));
+      }
+      ours.dispose();
+      peer?.dispose();
+      const ms = median(oursT) * 1e3;
+      const peerMs = peer ? median(peerT) * 1e3 : null;
+      const row: MlpRow = { workload, batch: B, ms, peerMs, speedup: peerMs === null ? null : peerMs / ms, maxAbsDiff };
+      mlp.push(row);
+      log(
+        `${pad(`${workload}, B=${B}`, 40)}${pad(ms.toFixed(2), 10)}${pad(peerMs?.toFixed(2) ?? '—', 10)}` +
+          `${pad(row.speedup === null ? '—' : row.speedup.toFixed(1) + '×', 10)}${maxAbsDiff?.toExponential(1) ?? '—'}`,
+      );
+    }
+  }
+  setNumThreads(initialThreads);
+
+  const report: KernelBenchReport = {
+    benchmark: 'kernels',
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', logicalCores: cpus().length, isa: info.cpu.isa, node: process.version },
+    threads: 1,
+    rounds,
+    reps,
+    fmaPeakGflops: median(allPeaks),
+    openblas: openblasNotes,
+    tfjs: tfjsNote,
+    gemm,
+    mlp,
+  };
+  if (options.write !== false) {
+    const outDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, 'kernels-cpu.json');
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    log(`wrote ${file}`);
+  }
+  return report;
+}
+
+// Run as a script (node benchmarks/run-ts.mjs benchmarks/kernels.ts ...), not when imported.
+if (process.argv[2] && resolve(process.argv[2]) === fileURLToPath(import.meta.url)) {
+  await runKernelBenchmarks(kernelBenchOptionsFromArgs(process.argv.slice(3)));
+}
