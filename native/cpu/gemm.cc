@@ -79,15 +79,10 @@ float* a_scratch(size_t n) {
 }
 
 // Rows [i0, i0 + rows) × depth [k0, k0 + kc) of op(A) as a [kc][mr] panel, rows ≥ `rows` zero.
-void pack_a(const float* A, int64_t lda, bool a_trans, int64_t i0, int64_t rows, int64_t k0,
-            int64_t kc, int64_t mr, float* dst) {
+void pack_a(const GemmKernel& ker, const float* A, int64_t lda, bool a_trans, int64_t i0,
+            int64_t rows, int64_t k0, int64_t kc, int64_t mr, float* dst) {
   if (a_trans) {  // op(A)[i,k] = A[k·lda + i]: mr consecutive floats per k
-    for (int64_t k = 0; k < kc; ++k) {
-      const float* src = A + (k0 + k) * lda + i0;
-      float* d = dst + k * mr;
-      std::memcpy(d, src, size_t(rows) * sizeof(float));
-      for (int64_t r = rows; r < mr; ++r) d[r] = 0.f;
-    }
+    ker.pack_a_transposed(A + k0 * lda + i0, lda, kc, rows, dst);
     return;
   }
   for (int64_t k = 0; k < kc; ++k)
@@ -143,14 +138,8 @@ void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool trans
   auto pack_panel = [&](int64_t p) {
     const int64_t j0 = p * nr, w = panel_width(p), cols = std::min(w, N - j0);
     float* dst = data_ + p * nr * K;
-    if (transposed) {
-      ker.pack_b_transposed(B + j0 * ldb, ldb, K, cols, w, dst);
-      return;
-    }
-    for (int64_t k = 0; k < K; ++k) {
-      std::memcpy(dst + k * w, B + k * ldb + j0, size_t(cols) * sizeof(float));
-      for (int64_t j = cols; j < w; ++j) dst[k * w + j] = 0.f;
-    }
+    if (transposed) ker.pack_b_transposed(B + j0 * ldb, ldb, K, cols, w, dst);
+    else ker.pack_b(B + j0, ldb, K, cols, w, dst);
   };
   parallel_for(panels, K * N >= kParallelMinPack ? num_threads() : 1, ItemFn(pack_panel));
 }
@@ -181,7 +170,7 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
       const int64_t kc = std::min(kc_max, K - k0);
       const bool accumulate = beta != 0.f || k0 > 0;
       const float* a = in_place ? A + i0 * lda + k0 : ap;
-      if (!in_place) pack_a(A, lda, a_trans, i0, rows, k0, kc, mr, ap);
+      if (!in_place) pack_a(ker, A, lda, a_trans, i0, rows, k0, kc, mr, ap);
       const int64_t a_rs = in_place ? lda : 0;
       for (int64_t p = 0; p < B.panels(); ++p) {
         const int64_t w = B.panel_width(p), j0 = p * B.nr();

@@ -22,6 +22,10 @@ struct GemmKernel {
   // from a row-major B[N,K] (the transpose the X·Wᵀ form needs).
   void (*pack_b_transposed)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w,
                             float* dst);
+  // dst[k][w] = B[k·ldb + j] for j < cols, 0 beyond: one panel of a row-major B[K,N].
+  void (*pack_b)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w, float* dst);
+  // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (dYᵀ·X).
+  void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, float* dst);
 };
 
 const GemmKernel& gemm_kernel_scalar();
