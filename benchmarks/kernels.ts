@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 
 import { backends, setNumThreads, Tensor } from '../lib/index.js';
 import { addon } from '../lib/native.js';
-import { linearBackward, linearForward } from '../lib/nn/ops.js';
+import { denseForward, linearBackward, linearForward, type DenseEpilogue } from '../lib/nn/ops.js';
 import { loadTfjsWasm, mlpInit, oursMlp, type MlpRunner } from './peers/mlp.js';
 import { startOpenBlas, type GemmForm, type OpenBlasPeer } from './peers/openblas.js';
 
@@ -62,7 +62,8 @@ export interface GemmRow {
   /** Median ms per call at one thread, and GFLOP/s (2·M·N·K flops). */
   ms: number;
   gflops: number;
-  /** gflops / the FMA peak measured alongside (median of its samples in this workload). */
+  /** gflops / the FMA peak measured alongside (median of its samples, taken just before and after
+   * each round's timed calls, in this workload). */
   peakShare: number;
   peakGflops: number;
   peers: { label: string; ms: number; gflops: number }[];
@@ -71,6 +72,15 @@ export interface GemmRow {
   /** Median ms at two threads and the speedup over one (t1/t2). */
   twoThreadMs: number | null;
   twoThreadSpeedup: number | null;
+}
+
+export interface EpilogueRow {
+  workload: string;
+  /** Median ms of the dense layer and of its bare GEMM (no bias), measured interleaved. */
+  ms: number;
+  gemmMs: number;
+  /** (ms − gemmMs) / gemmMs: what bias + LayerNorm + activation add to the GEMM. */
+  share: number;
 }
 
 export interface MlpRow {
@@ -95,6 +105,7 @@ export interface KernelBenchReport {
   openblas: string[];
   tfjs: string;
   gemm: GemmRow[];
+  epilogue: EpilogueRow[];
   mlp: MlpRow[];
 }
 
@@ -213,6 +224,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     `${pad('GEMM', 26)}${pad('M×K×N', 16)}${pad('ms', 9)}${pad('GFLOP/s', 9)}${pad('% peak', 8)}` +
       `${peers.map((p) => pad(`${p.core} GFLOP/s`, 22)).join('')}${pad('vs OpenBLAS', 12)}2 threads`,
   );
+  for (let i = 0; i < 5; i++) fmaPeak(0.02); // warm up: clocks and caches settle before the first sample
   for (const g of GEMMS) {
     const { run, dispose } = oursGemm(g.form, g.M, g.K, g.N);
     const beta = g.form === 'tn' ? 1 : 0;
@@ -224,10 +236,11 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     timeCalls(run, 3);
     for (const p of peers) await p.time(g.form, g.M, g.K, g.N, beta, 2);
     for (let r = 0; r < rounds; r++) {
-      peaks.push(fmaPeak(0.003));
       setNumThreads(1);
       run(); // after a thread-count change, the first call also starts or stops workers
+      peaks.push(fmaPeak(0.002));
       one.push(...timeCalls(run, reps));
+      peaks.push(fmaPeak(0.002));
       for (let i = 0; i < peers.length; i++) peerTimes[i]!.push(...(await peers[i]!.time(g.form, g.M, g.K, g.N, beta, reps)));
       if (options.twoThreads !== false) {
         setNumThreads(2);
@@ -268,8 +281,40 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
   for (const p of peers) p.close();
   log(`FMA peak (${info.cpu.isa}, one core, median of ${allPeaks.length} samples): ${median(allPeaks).toFixed(1)} GFLOP/s`);
 
-  // --- dynamics MLP ------------------------------------------------------------------------------
+  // --- fused epilogues: dense 536×512→512 against its bare GEMM, one thread ------------------------
   setNumThreads(1);
+  const epilogue: EpilogueRow[] = [];
+  {
+    const [M, K, N] = [536, 512, 512];
+    const X = Tensor.from(rand(M * K, 1, 21), [M, K]);
+    const W = Tensor.from(rand(N * K, 1 / Math.sqrt(K), 22), [N, K]);
+    const b = Tensor.from(rand(N, 0.1, 23), [N]);
+    const gamma = Tensor.from(rand(N, 0.1, 24).map((v) => 1 + v), [N]);
+    const beta = Tensor.from(rand(N, 0.1, 25), [N]);
+    const Y = Tensor.zeros([M, N]);
+    const saved = { H: Tensor.zeros([M, N]), stats: Tensor.zeros([M, 2]) };
+    const dense = (ep: DenseEpilogue, train: boolean) => () =>
+      denseForward(X, { W, b, gamma, beta }, Y, { epilogue: ep }, train ? saved : null);
+    const series: [string, () => void][] = [
+      ['GEMM only (X·Wᵀ, no bias)', () => linearForward(X, W, null, Y)],
+      ['bias + LN + Mish (inference)', dense('ln_mish', false)],
+      ['bias + LN + Mish (training: saves H, stats)', dense('ln_mish', true)],
+      ['bias + LN + SimNorm (inference)', dense('ln_simnorm', false)],
+    ];
+    const times = series.map(() => [] as number[]);
+    for (const [, f] of series) timeCalls(f, 3);
+    for (let r = 0; r < rounds; r++) series.forEach(([, f], i) => times[i]!.push(...timeCalls(f, reps)));
+    const gemmMs = median(times[0]!) * 1e3;
+    log(`\nFused epilogue on a ${M}×${K}→${N} dense layer, one thread (bare GEMM ${gemmMs.toFixed(3)} ms)`);
+    series.slice(1).forEach(([workload], i) => {
+      const ms = median(times[i + 1]!) * 1e3;
+      epilogue.push({ workload, ms, gemmMs, share: (ms - gemmMs) / gemmMs });
+      log(`${pad(workload, 46)}${pad(ms.toFixed(3) + ' ms', 12)}+${(100 * ((ms - gemmMs) / gemmMs)).toFixed(1)} % of the GEMM`);
+    });
+    for (const t of [X, W, b, gamma, beta, Y, saved.H, saved.stats]) t.dispose();
+  }
+
+  // --- dynamics MLP ------------------------------------------------------------------------------
   const mlp: MlpRow[] = [];
   let tfjsNote = 'not run (--no-mlp)';
   if (options.mlp !== false) {
@@ -329,6 +374,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     openblas: openblasNotes,
     tfjs: tfjsNote,
     gemm,
+    epilogue,
     mlp,
   };
   if (options.write !== false) {

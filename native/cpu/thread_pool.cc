@@ -8,10 +8,12 @@
 //
 // What cannot be avoided is waiting for an item a joined worker holds. On a shared machine the OS
 // may deschedule that worker for milliseconds (a time slice of another process), which would make
-// the loop slower than running it alone. So the submitter measures that wait: when it exceeds
-// both kStallMin and a few of its own items' time, the helper was not running, and the next loops
-// run serially for a cool-down that doubles with each such stall in a row (1 ms … 1 s) and resets
-// after a loop without one. On a quiet machine nothing changes; on a loaded one the pool backs off.
+// the loop slower than running it alone. So the submitter watches each loop: a stall (its wait
+// for the helpers exceeds kStallMin and four of its own items' time) or, in a loop long enough to
+// tell, helpers that ran under a quarter of the items (they hardly got a core) make the next loops
+// run serially for a cool-down (8 ms, doubling with each bad loop up to ~1 s); each good loop
+// steps the doubling back once. On a quiet machine nothing changes; on a loaded one the pool backs
+// off, and a stall costs at most one probe per cool-down.
 #include "thread_pool.h"
 
 #include <sched.h>
@@ -34,7 +36,9 @@ namespace {
 constexpr auto kSpin = std::chrono::microseconds(50);
 constexpr int kMaxThreads = 256;
 constexpr auto kStallMin = std::chrono::microseconds(200);
-constexpr int kMaxBackoff = 10;  // cool-down 1 ms << level
+constexpr auto kJudgeShareAfter = std::chrono::microseconds(500);  // loops this long are judged
+constexpr auto kCoolDown = std::chrono::milliseconds(8);           // × 2^(level − 1)
+constexpr int kMaxBackoff = 8;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -123,11 +127,13 @@ class Pool {
     body_ = nullptr;
     // Stall guard (see the top of this file).
     const auto per_item = (t1 - t0) / std::max<int64_t>(done_here, 1);
-    if (t2 - t1 > kStallMin && t2 - t1 > 4 * per_item) {
+    const bool stalled = t2 - t1 > kStallMin && t2 - t1 > 4 * per_item;
+    const bool unhelped = t1 - t0 > kJudgeShareAfter && 4 * (items - done_here) < items;
+    if (stalled || unhelped) {
       backoff_ = std::min(backoff_ + 1, kMaxBackoff);
-      serial_until_ = t2 + std::chrono::milliseconds(1) * (1 << (backoff_ - 1));
-    } else {
-      backoff_ = 0;
+      serial_until_ = t2 + kCoolDown * (1 << (backoff_ - 1));
+    } else if (backoff_ > 0) {
+      --backoff_;
     }
     if (error_) std::rethrow_exception(error_);
   }
