@@ -115,14 +115,13 @@ TDMPC2_HD void simnorm_group(const float* z, float* y, int64_t V) {
 // group, bit for bit, but the exp runs as one pass over the whole span, which vectorises (the
 // CPU's row loops use this; a CUDA thread takes one group).
 TDMPC2_HD void simnorm_span(float* y, int64_t n, int64_t V) {
-  int64_t g0 = 0;
 #if !defined(__CUDACC__)
   if (V == 8) {
-    for (; g0 + 64 <= n; g0 += 64) simnorm_v8::forward_block(y + g0);
-    y += g0, n -= g0;  // the remaining groups (fewer than 8) below
+    int64_t done = 0;
+    for (; done + 64 <= n; done += 64) simnorm_v8::forward_block(y + done);
+    y += done, n -= done;  // the remaining groups (fewer than 8) below
   }
 #endif
-  (void)g0;
   for (int64_t g = 0; g < n; g += V) {
     const float m = simnorm_group_max(y + g, V);
     for (int64_t j = g; j < g + V; ++j) y[j] -= m;
