@@ -18,7 +18,7 @@
       ],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=c++17", "-O2"],
-      "cflags": ["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-math-errno"],
+      "cflags": ["-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fno-math-errno", "-ffp-contract=fast"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O3"],
       "libraries": ["-ldl"]
     }

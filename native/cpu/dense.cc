@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "epilogue_simd.h"
 #include "gemm.h"
 #include "tdmpc2/math.h"
 
@@ -57,6 +58,7 @@ struct RowEpilogue {
   const float* b;      // [N] or null
   const float* gamma;  // [N]
   const float* beta;   // [N]
+  cpu::LnMishRowFn mish_row = nullptr;  // explicit SIMD LayerNorm+Mish row, or the loop below
 };
 
 // Rows [0, rows) of one member: h = GEMM output (bias and dropout applied in place, so it ends
@@ -69,7 +71,9 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
   for (int64_t m = 0; m < rows; ++m) {
     float* h = H + m * N;
     float* y = Y + m * N;
-    if (r.b != nullptr)
+    // Without dropout a LayerNorm row adds its bias in the mean's pass; otherwise bias, then mask.
+    const bool bias_in_stats = r.b != nullptr && f == nullptr && r.ep != DenseEpilogue::None;
+    if (r.b != nullptr && !bias_in_stats)
       for (int64_t n = 0; n < N; ++n) h[n] += r.b[n];
     if (f != nullptr) {
       dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
@@ -77,13 +81,15 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
     }
     if (r.ep == DenseEpilogue::None) continue;  // Y is H: nothing more to do
     float mean, rstd;
-    layernorm_row_stats(h, N, mean, rstd);
+    if (bias_in_stats) layernorm_row_stats_add_bias(h, r.b, N, mean, rstd);
+    else layernorm_row_stats(h, N, mean, rstd);
     if (stats != nullptr) {
       stats[2 * m] = mean;
       stats[2 * m + 1] = rstd;
     }
     if (r.ep == DenseEpilogue::LnMish) {
-      for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
+      if (r.mish_row != nullptr) r.mish_row(h, mean, rstd, r.gamma, r.beta, y, N);
+      else for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
     } else {
       for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean) * rstd * r.gamma[n] + r.beta[n];
       simnorm_span(y, N, r.V);
@@ -183,7 +189,7 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     // Training writes the GEMM into H, which the epilogue turns into the saved LayerNorm input.
     float* He = H != nullptr ? H + e * M * N : Ye;
     ForwardPanel f{{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
-                    p.beta ? p.beta + e * N : nullptr},
+                    p.beta ? p.beta + e * N : nullptr, cpu::ln_mish_row_simd()},
                    &drop, uint64_t(e * M * N), He, Ye, stats ? stats + e * M * 2 : nullptr};
     const cpu::RowEpilogue epilogue{ForwardPanel::run, &f};
     cpu::gemm_packed(M, Xe, K, false, Wp[e], 0.f, He, N, &epilogue);

@@ -198,12 +198,11 @@ PackedB& thread_packed_b() {
 }  // namespace
 
 void gemm_nt(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
-             int64_t ldb, float beta, float* C, int64_t ldc) {
+             int64_t ldb, float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {
   if (M <= 0 || N <= 0) return;
-  if (K <= 0) return empty_or_scale(M, N, beta, C, ldc);
   PackedB& pb = thread_packed_b();
   pb.pack(K, N, B, ldb, true);
-  gemm_packed(M, A, lda, false, pb, beta, C, ldc);
+  gemm_packed(M, A, lda, false, pb, beta, C, ldc, epilogue);
 }
 
 void gemm_nn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,

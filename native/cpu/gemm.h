@@ -19,8 +19,18 @@
 
 namespace tdmpc2::cpu {
 
+// Called once rows [row0, row0 + rows) of C are final, on the thread that computed them, while
+// they are still in its cache: the fused epilogues of the dense layer. Calls for disjoint row
+// ranges may run concurrently.
+struct RowEpilogue {
+  void (*fn)(void* ctx, int64_t row0, int64_t rows);
+  void* ctx;
+};
+
+// epilogue (optional) runs on each finished row panel of C (see RowEpilogue).
 void gemm_nt(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
-             int64_t ldb, float beta, float* C, int64_t ldc);
+             int64_t ldb, float beta, float* C, int64_t ldc,
+             const RowEpilogue* epilogue = nullptr);
 void gemm_nn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc);
 void gemm_tn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
@@ -52,14 +62,6 @@ class PackedB {
   int64_t K_ = 0, N_ = 0, nr_ = 0, tail_ = 0, panels_ = 0;
   size_t capacity_ = 0;
   float* data_ = nullptr;  // 64-byte aligned
-};
-
-// Called once rows [row0, row0 + rows) of C are final, on the thread that computed them, while
-// they are still in its cache: the fused epilogues of the dense layer. Calls for disjoint row
-// ranges may run concurrently.
-struct RowEpilogue {
-  void (*fn)(void* ctx, int64_t row0, int64_t rows);
-  void* ctx;
 };
 
 // C[M,N] = beta·C + op(A)·op(B) with op(B) = B (B.K() × B.N()), op(A) = A[M,K] (a_trans = false)

@@ -22,14 +22,14 @@ constexpr float kMishLinear = 20.f;
 // sink the division into a branch, and the loops vectorise (see select_bits in exp.h). NaN passes the clamps (x > c is
 // false), so NaN in gives NaN out.
 TDMPC2_HD float mish(float x) {
-  const float e = exp_fast(select_bits(x > kMishLinear, kMishLinear, x));
+  const float e = exp_fast_below89(select_bits(x > kMishLinear, kMishLinear, x));
   const float n = e * (e + 2.f);
   return x * (n / (n + 2.f));  // not x·n/(n+2): x·n overflows for x > ~1e21
 }
 
 TDMPC2_HD float mish_grad(float x) {
   const float xc = select_bits(x > kMishLinear, kMishLinear, x);
-  const float e = exp_fast(xc);
+  const float e = exp_fast_below89(xc);
   const float n = e * (e + 2.f);
   const float inv = 1.f / (n + 2.f);
   return n * inv + 4.f * xc * e * (1.f + e) * (inv * inv);

@@ -18,13 +18,14 @@
 namespace tdmpc2 {
 
 constexpr float kLayerNormEps = 1e-5f;
-// Row reductions with kLnLanes = 16 independent partial sums: partial sum j accumulates the
-// terms i ≡ j (mod 16), then the 16 are combined in a fixed pairwise tree. On the host the
-// partial sums live in two 8-wide GCC vectors (one ymm each, or xmm pairs on baseline x86-64),
-// so the loop is SIMD without -ffast-math and has two independent add chains; on the device (one
-// thread) they are an array. A term is a small functor: at(i) is term i, add8(i, acc) adds
-// terms i..i+7 to the 8 lanes of acc.
-constexpr int kLnLanes = 16;
+// Row reductions with kLnLanes = 32 independent partial sums: partial sum j accumulates the
+// terms i ≡ j (mod 32), then the 32 are combined in a fixed pairwise tree. On the host the
+// partial sums live in four 8-wide GCC vectors (one ymm each, or xmm pairs on baseline x86-64),
+// so the loop is SIMD without -ffast-math and has four independent add chains (enough to hide
+// the 4-cycle add/FMA latency: a 512-wide row's pass takes ~64 cycles, not 128 as with two); on
+// the device (one thread) they are an array. A term is a small functor: at(i) is term i,
+// add8(i, acc) adds terms i..i+7 to the 8 lanes of acc.
+constexpr int kLnLanes = 32;
 
 #if !defined(__CUDA_ARCH__)
 typedef float ln_v8 __attribute__((vector_size(32)));
@@ -44,19 +45,23 @@ TDMPC2_HD float ln_reduce(const Term& term, int64_t n) {
   for (; i + kLnLanes <= n; i += kLnLanes)
     for (int j = 0; j < kLnLanes; ++j) acc[j] += term.at(i + j);
 #else
-  ln_v8 a0 = {}, a1 = {};
+  ln_v8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
   for (; i + kLnLanes <= n; i += kLnLanes) {
     term.add8(i, a0);
     term.add8(i + 8, a1);
+    term.add8(i + 16, a2);
+    term.add8(i + 24, a3);
   }
   for (int j = 0; j < 8; ++j) {
     acc[j] = a0[j];
     acc[j + 8] = a1[j];
+    acc[j + 16] = a2[j];
+    acc[j + 24] = a3[j];
   }
 #endif
   for (int j = 0; j < kLnLanes && i < n; ++i, ++j) acc[j] += term.at(i);
   float t[8];
-  for (int j = 0; j < 8; ++j) t[j] = acc[j] + acc[j + 8];
+  for (int j = 0; j < 8; ++j) t[j] = (acc[j] + acc[j + 16]) + (acc[j + 8] + acc[j + 24]);
   return ((t[0] + t[4]) + (t[1] + t[5])) + ((t[2] + t[6]) + (t[3] + t[7]));
 }
 
@@ -82,6 +87,22 @@ struct LnSqDevTerm {  // (x[i] − c)²
     ln_load8(x + i, v);
     v -= c;
     acc += v * v;
+  }
+#endif
+};
+
+struct LnBiasSumTerm {  // x[i] + b[i], also stored back into x[i] (the bias add in the same pass)
+  float* x;
+  const float* b;
+  TDMPC2_HD float at(int64_t i) const { return x[i] = x[i] + b[i]; }
+#if !defined(__CUDA_ARCH__)
+  void add8(int64_t i, ln_v8& acc) const {
+    ln_v8 u, v;
+    ln_load8(x + i, u);
+    ln_load8(b + i, v);
+    u += v;
+    std::memcpy(x + i, &u, sizeof u);
+    acc += u;
   }
 #endif
 };
@@ -113,12 +134,24 @@ TDMPC2_HD float row_dot(const float* a, const float* b, int64_t n) {
   return ln_reduce(LnDotTerm{a, b}, n);
 }
 
+// x[i] += b[i] for the row and returns the new Σ x[i]: the bias add and the mean's pass in one.
+TDMPC2_HD float row_add_bias_sum(float* x, const float* b, int64_t n) {
+  return ln_reduce(LnBiasSumTerm{x, b}, n);
+}
+
 // 1/sqrt(var + eps) for a biased variance var.
 TDMPC2_HD float layernorm_rstd(float var) { return 1.f / sqrtf(var + kLayerNormEps); }
 
 // Mean and rstd of one row of n values.
 TDMPC2_HD void layernorm_row_stats(const float* x, int64_t n, float& mean, float& rstd) {
   mean = row_sum(x, n) / float(n);
+  rstd = layernorm_rstd(row_sum_sq_dev(x, n, mean) / float(n));
+}
+
+// The same after adding the bias b to the row in place (one pass fewer than adding it first).
+TDMPC2_HD void layernorm_row_stats_add_bias(float* x, const float* b, int64_t n, float& mean,
+                                            float& rstd) {
+  mean = row_add_bias_sum(x, b, n) / float(n);
   rstd = layernorm_rstd(row_sum_sq_dev(x, n, mean) / float(n));
 }
 

@@ -15,12 +15,13 @@ namespace tdmpc2 {
 
 #if !defined(__CUDACC__)
 // Host fast path (g++ only: nvcc's front end need not parse __builtin_shuffle; the CUDA kernels
-// take one group per thread anyway) for V = 8 (TD-MPC2's group size): eight groups at a time, transposed so that
-// each SIMD lane holds one group and the group's j-th values form one vector. The max, the sum
-// and the backward's dot product then run down the vectors in index order j = 0..7 — exactly
-// the scalar order — so results are bit for bit those of simnorm_group/simnorm_group_backward,
-// without eight-way scalar loops per group. GCC vector extensions: 8 floats are one ymm with
-// AVX2/AVX-512 (the target_clones of the callers), two xmm on baseline x86-64.
+// take one group per thread anyway) for V = 8 (TD-MPC2's group size): eight groups at a time,
+// transposed so that each SIMD lane holds one group and the group's j-th values form one vector.
+// The max, the sum and the backward's dot product then run down the vectors in index order
+// j = 0..7 — exactly the scalar order — and come back to the groups as a broadcast per group, so
+// results are bit for bit those of simnorm_group/simnorm_group_backward, without eight-way scalar
+// loops per group. GCC vector extensions: 8 floats are one ymm with AVX2/AVX-512 (the
+// target_clones of the callers), two xmm on baseline x86-64.
 namespace simnorm_v8 {
 typedef float v8 __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
@@ -50,42 +51,64 @@ inline __attribute__((always_inline)) void transpose(v8 r[8]) {
   }
 }
 
-// simnorm_group on the eight groups of y[0..64), in place.
-inline __attribute__((always_inline)) void forward_block(float* y) {
-  v8 t[8];
-  for (int i = 0; i < 8; ++i) load(y + 8 * i, t[i]);
+// out = lane i of m in all eight lanes. By reference, not returned: a returned 32-byte vector has
+// an ISA-dependent ABI (see layernorm.h).
+inline __attribute__((always_inline)) void splat(const v8& m, int i, v8& out) {
+  out = __builtin_shuffle(m, v8i{i, i, i, i, i, i, i, i});
+}
+
+// y[0..64) = eight groups: each value minus its group's maximum (simnorm_group_max's order).
+inline __attribute__((always_inline)) void subtract_max_block(float* y) {
+  v8 r[8], t[8];
+  for (int i = 0; i < 8; ++i) load(y + 8 * i, r[i]);
+  for (int i = 0; i < 8; ++i) t[i] = r[i];
   transpose(t);  // t[j]: value j of each group
   v8 m = t[0];
   for (int j = 1; j < 8; ++j) m = t[j] > m ? t[j] : m;
-  float e[64];
-  for (int j = 0; j < 8; ++j) store(e + 8 * j, t[j] - m);
-  for (int i = 0; i < 64; ++i) e[i] = exp_fast(e[i]);
-  v8 sum = {};
-  for (int j = 0; j < 8; ++j) {
-    load(e + 8 * j, t[j]);
-    sum += t[j];
+  for (int i = 0; i < 8; ++i) {
+    v8 mi;
+    splat(m, i, mi);
+    store(y + 8 * i, r[i] - mi);
   }
-  const v8 inv = 1.f / sum;
-  for (int j = 0; j < 8; ++j) t[j] *= inv;
-  transpose(t);
-  for (int i = 0; i < 8; ++i) store(y + 8 * i, t[i]);
 }
 
-// simnorm_group_backward on the eight groups of s, dy, dz [0..64).
+// y[0..64) = eight groups of exponentials: each divided by its group's sum, summed in index order
+// and applied as one reciprocal (simnorm_group_scale's operations).
+inline __attribute__((always_inline)) void scale_block(float* y) {
+  v8 r[8], t[8];
+  for (int i = 0; i < 8; ++i) load(y + 8 * i, r[i]);
+  for (int i = 0; i < 8; ++i) t[i] = r[i];
+  transpose(t);
+  v8 sum = {};
+  for (int j = 0; j < 8; ++j) sum += t[j];
+  const v8 inv = 1.f / sum;
+  for (int i = 0; i < 8; ++i) {
+    v8 invi;
+    splat(inv, i, invi);
+    store(y + 8 * i, r[i] * invi);
+  }
+}
+
+// simnorm_group_backward on the eight groups of s, dy, dz [0..64): dz = s·(dy − Σ_j dy_j·s_j),
+// the dot product in index order.
 inline __attribute__((always_inline)) void backward_block(const float* s, const float* dy,
                                                           float* dz) {
-  v8 ts[8], td[8];
+  v8 rs[8], rd[8], ts[8], td[8];
   for (int i = 0; i < 8; ++i) {
-    load(s + 8 * i, ts[i]);
-    load(dy + 8 * i, td[i]);
+    load(s + 8 * i, rs[i]);
+    load(dy + 8 * i, rd[i]);
+    ts[i] = rs[i];
+    td[i] = rd[i];
   }
   transpose(ts);
   transpose(td);
   v8 dot = {};
   for (int j = 0; j < 8; ++j) dot += td[j] * ts[j];
-  for (int j = 0; j < 8; ++j) td[j] = ts[j] * (td[j] - dot);
-  transpose(td);
-  for (int i = 0; i < 8; ++i) store(dz + 8 * i, td[i]);
+  for (int i = 0; i < 8; ++i) {
+    v8 doti;
+    splat(dot, i, doti);
+    store(dz + 8 * i, rs[i] * (rd[i] - doti));
+  }
 }
 }  // namespace simnorm_v8
 #endif
@@ -107,7 +130,7 @@ TDMPC2_HD void simnorm_group_scale(float* e, int64_t V) {
 // One group of V values: y = softmax(z). y may be z (in place).
 TDMPC2_HD void simnorm_group(const float* z, float* y, int64_t V) {
   const float m = simnorm_group_max(z, V);
-  for (int64_t j = 0; j < V; ++j) y[j] = exp_fast(z[j] - m);
+  for (int64_t j = 0; j < V; ++j) y[j] = exp_fast_below89(z[j] - m);  // ≤ 0
   simnorm_group_scale(y, V);
 }
 
@@ -116,17 +139,24 @@ TDMPC2_HD void simnorm_group(const float* z, float* y, int64_t V) {
 // CPU's row loops use this; a CUDA thread takes one group).
 TDMPC2_HD void simnorm_span(float* y, int64_t n, int64_t V) {
 #if !defined(__CUDACC__)
-  if (V == 8) {
-    int64_t done = 0;
-    for (; done + 64 <= n; done += 64) simnorm_v8::forward_block(y + done);
-    y += done, n -= done;  // the remaining groups (fewer than 8) below
+  if (V == 8) {  // three passes as below, the per-group max and sum eight groups at a time
+    const int64_t blocks = n / 64 * 64;
+    for (int64_t b = 0; b < blocks; b += 64) simnorm_v8::subtract_max_block(y + b);
+    for (int64_t g = blocks; g < n; g += 8) {
+      const float m = simnorm_group_max(y + g, 8);
+      for (int64_t j = g; j < g + 8; ++j) y[j] -= m;
+    }
+    for (int64_t i = 0; i < n; ++i) y[i] = exp_fast_below89(y[i]);  // ≤ 0
+    for (int64_t b = 0; b < blocks; b += 64) simnorm_v8::scale_block(y + b);
+    for (int64_t g = blocks; g < n; g += 8) simnorm_group_scale(y + g, 8);
+    return;
   }
 #endif
   for (int64_t g = 0; g < n; g += V) {
     const float m = simnorm_group_max(y + g, V);
     for (int64_t j = g; j < g + V; ++j) y[j] -= m;
   }
-  for (int64_t i = 0; i < n; ++i) y[i] = exp_fast(y[i]);
+  for (int64_t i = 0; i < n; ++i) y[i] = exp_fast_below89(y[i]);  // ≤ 0
   for (int64_t g = 0; g < n; g += V) simnorm_group_scale(y + g, V);
 }
 

@@ -1,0 +1,90 @@
+// The AVX-512 LayerNorm + Mish row (epilogue_simd.h). Why not leave it to the vectoriser: the
+// portable exp_fast builds 2ⁿ from integer bit operations (6 integer ops and 2 multiplies per
+// vector) because a plain C++ source has nothing better; AVX-512's vscalefps computes p·2ⁿ with
+// one rounding, which is exactly what p·2^(n>>1)·2^(n − n>>1) yields (p·2^(n>>1) is exact for
+// every n exp_fast allows, so only the last product rounds, overflow and gradual underflow
+// included). That and min/max for the selects make the row ~20 % faster, with identical results.
+//
+// Transcription of math/activations.h mish and math/exp.h exp_fast_below89, step by step:
+//   x  = (h − mean)·rstd·γ + β            sub, mul, fma (GCC contracts the last mul-add)
+//   xc = x > 20 ? 20 : x                   min(20, x): vminps returns its 2nd operand for NaN
+//   xc = xc < −104 ? −104 : xc             max(−104, xc), likewise NaN-preserving
+//   t = xc·log2e + 1.5·2²³ (fma), n = t − 1.5·2²³, r = xc − n·ln2_hi (fnmadd), r −= n·(−ln2_lo)
+//   p: the degree-6 polynomial by fma, then p·(r·r) + r (fma) + 1
+//   e = p·2ⁿ (vscalefps), q = e·(e + 2), mish = x·(q / (q + 2))
+#include "epilogue_simd.h"
+
+#include <cstring>
+
+#include "gemm.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TDMPC2_EPI_TARGET __attribute__((target("avx512f,avx512dq,avx2,fma")))
+
+namespace tdmpc2::cpu {
+namespace {
+
+// GCC 12's min/max intrinsics pass an undefined vector as the (unused) merge source, which
+// -W(maybe-)uninitialized flags (GCC PR 105593, fixed in GCC 13): silenced for this function.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+TDMPC2_EPI_TARGET inline __m512 ln_mish16(__m512 h, __m512 mean, __m512 rstd, __m512 g,
+                                          __m512 b) {
+  const __m512 x = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_sub_ps(h, mean), rstd), g, b);
+  __m512 xc = _mm512_min_ps(_mm512_set1_ps(20.f), x);
+  xc = _mm512_max_ps(_mm512_set1_ps(-104.f), xc);
+  const __m512 shifter = _mm512_set1_ps(12582912.f);
+  const __m512 t = _mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269504088896341f), shifter);
+  const __m512 n = _mm512_sub_ps(t, shifter);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), xc);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.f));
+  const __m512 e = _mm512_scalef_ps(p, n);
+  const __m512 q = _mm512_mul_ps(e, _mm512_add_ps(e, _mm512_set1_ps(2.f)));
+  return _mm512_mul_ps(x, _mm512_div_ps(q, _mm512_add_ps(q, _mm512_set1_ps(2.f))));
+}
+
+#pragma GCC diagnostic pop
+
+TDMPC2_EPI_TARGET void ln_mish_row_avx512(const float* h, float mean, float rstd,
+                                          const float* gamma, const float* beta, float* y,
+                                          int64_t N) {
+  const __m512 vm = _mm512_set1_ps(mean), vr = _mm512_set1_ps(rstd);
+  int64_t n = 0;
+  for (; n + 16 <= N; n += 16)
+    _mm512_storeu_ps(y + n, ln_mish16(_mm512_loadu_ps(h + n), vm, vr, _mm512_loadu_ps(gamma + n),
+                                      _mm512_loadu_ps(beta + n)));
+  if (n < N) {  // the last N mod 16 columns under a mask (masked-off lanes compute on zeros)
+    const __mmask16 k = __mmask16((1u << (N - n)) - 1u);
+    const __m512 v = ln_mish16(_mm512_maskz_loadu_ps(k, h + n), vm, vr,
+                               _mm512_maskz_loadu_ps(k, gamma + n), _mm512_maskz_loadu_ps(k, beta + n));
+    _mm512_mask_storeu_ps(y + n, k, v);
+  }
+}
+
+}  // namespace
+
+LnMishRowFn ln_mish_row_simd() {
+  static const LnMishRowFn fn =
+      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_mish_row_avx512 : nullptr;
+  return fn;
+}
+
+}  // namespace tdmpc2::cpu
+
+#else
+
+namespace tdmpc2::cpu {
+LnMishRowFn ln_mish_row_simd() { return nullptr; }
+}  // namespace tdmpc2::cpu
+
+#endif
