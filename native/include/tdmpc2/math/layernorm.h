@@ -18,14 +18,15 @@
 namespace tdmpc2 {
 
 constexpr float kLayerNormEps = 1e-5f;
-// Row reductions with kLnLanes = 32 independent partial sums: partial sum j accumulates the
-// terms i ≡ j (mod 32), then the 32 are combined in a fixed pairwise tree. On the host the
-// partial sums live in four 8-wide GCC vectors (one ymm each, or xmm pairs on baseline x86-64),
-// so the loop is SIMD without -ffast-math and has four independent add chains (enough to hide
-// the 4-cycle add/FMA latency: a 512-wide row's pass takes ~64 cycles, not 128 as with two); on
-// the device (one thread) they are an array. A term is a small functor: at(i) is term i,
-// add8(i, acc) adds terms i..i+7 to the 8 lanes of acc.
-constexpr int kLnLanes = 32;
+// Row reductions with kLnLanes = 16 independent partial sums: partial sum j accumulates the
+// terms i ≡ j (mod 16), then the 16 are combined in a fixed pairwise tree. On the host the
+// partial sums live in two 8-wide GCC vectors (one ymm each, or xmm pairs on baseline x86-64),
+// so the loop is SIMD without -ffast-math and has two independent add chains; on the device (one
+// thread) they are an array. A term is a small functor: at(i) is term i, add8(i, acc) adds
+// terms i..i+7 to the 8 lanes of acc. (32 lanes in four chains would run a 512-wide row's pass
+// in ~64 cycles instead of ~128, but changes every LayerNorm's rounding; not worth it for ~4 %
+// of an epilogue.)
+constexpr int kLnLanes = 16;
 
 #if !defined(__CUDA_ARCH__)
 typedef float ln_v8 __attribute__((vector_size(32)));
@@ -45,23 +46,19 @@ TDMPC2_HD float ln_reduce(const Term& term, int64_t n) {
   for (; i + kLnLanes <= n; i += kLnLanes)
     for (int j = 0; j < kLnLanes; ++j) acc[j] += term.at(i + j);
 #else
-  ln_v8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+  ln_v8 a0 = {}, a1 = {};
   for (; i + kLnLanes <= n; i += kLnLanes) {
     term.add8(i, a0);
     term.add8(i + 8, a1);
-    term.add8(i + 16, a2);
-    term.add8(i + 24, a3);
   }
   for (int j = 0; j < 8; ++j) {
     acc[j] = a0[j];
     acc[j + 8] = a1[j];
-    acc[j + 16] = a2[j];
-    acc[j + 24] = a3[j];
   }
 #endif
   for (int j = 0; j < kLnLanes && i < n; ++i, ++j) acc[j] += term.at(i);
   float t[8];
-  for (int j = 0; j < 8; ++j) t[j] = (acc[j] + acc[j + 16]) + (acc[j + 8] + acc[j + 24]);
+  for (int j = 0; j < 8; ++j) t[j] = acc[j] + acc[j + 8];
   return ((t[0] + t[4]) + (t[1] + t[5])) + ((t[2] + t[6]) + (t[3] + t[7]));
 }
 
