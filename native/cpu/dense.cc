@@ -89,7 +89,8 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
     }
     if (r.ep == DenseEpilogue::LnMish) {
       if (r.mish_row != nullptr) r.mish_row(h, mean, rstd, r.gamma, r.beta, y, N);
-      else for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
+      else
+        for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
     } else {
       for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean) * rstd * r.gamma[n] + r.beta[n];
       simnorm_span(y, N, r.V);

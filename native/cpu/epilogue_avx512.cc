@@ -66,7 +66,8 @@ TDMPC2_EPI_TARGET void ln_mish_row_avx512(const float* h, float mean, float rstd
   if (n < N) {  // the last N mod 16 columns under a mask (masked-off lanes compute on zeros)
     const __mmask16 k = __mmask16((1u << (N - n)) - 1u);
     const __m512 v = ln_mish16(_mm512_maskz_loadu_ps(k, h + n), vm, vr,
-                               _mm512_maskz_loadu_ps(k, gamma + n), _mm512_maskz_loadu_ps(k, beta + n));
+                               _mm512_maskz_loadu_ps(k, gamma + n),
+                               _mm512_maskz_loadu_ps(k, beta + n));
     _mm512_mask_storeu_ps(y + n, k, v);
   }
 }

@@ -144,7 +144,7 @@ void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool trans
   parallel_for(panels, K * N >= kParallelMinPack ? num_threads() : 1, ItemFn(pack_panel));
 }
 
-// --- the product ----------------------------------------------------------------------------------
+// --- the product ------------------------------------------------------------------------------
 
 void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
                  float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {

@@ -92,7 +92,8 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx512() {
-  static const GemmKernel k{"avx512", kMR, kNR, Simd::W, tile, pack_b_transposed, pack_b, pack_a_transposed};
+  static const GemmKernel k{"avx512", kMR, kNR, Simd::W, tile,
+                            pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }
 

@@ -12,7 +12,8 @@
 // for the helpers exceeds kStallMin and four of its own items' time) or, in a loop long enough to
 // tell, helpers that ran under a quarter of the items (they hardly got a core) make the next loops
 // run serially for a cool-down (8 ms, doubling with each bad loop up to ~1 s); each good loop
-// steps the doubling back once. On a quiet machine nothing changes; on a loaded one the pool backs
+// long enough to have stalled steps the doubling back once (short loops, such as packing B, say
+// little about the machine). On a quiet machine nothing changes; on a loaded one the pool backs
 // off, and a stall costs at most one probe per cool-down.
 #include "thread_pool.h"
 
@@ -132,8 +133,8 @@ class Pool {
     if (stalled || unhelped) {
       backoff_ = std::min(backoff_ + 1, kMaxBackoff);
       serial_until_ = t2 + kCoolDown * (1 << (backoff_ - 1));
-    } else if (backoff_ > 0) {
-      --backoff_;
+    } else if (backoff_ > 0 && t1 - t0 > kJudgeShareAfter) {
+      --backoff_;  // only a loop long enough to have stalled counts as good news
     }
     if (error_) std::rethrow_exception(error_);
   }
