@@ -235,18 +235,25 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     setNumThreads(1);
     timeCalls(run, 3);
     for (const p of peers) await p.time(g.form, g.M, g.K, g.N, beta, 2);
-    for (let r = 0; r < rounds; r++) {
+    const oneThread = () => {
       setNumThreads(1);
       run(); // after a thread-count change, the first call also starts or stops workers
       peaks.push(fmaPeak(0.002));
       one.push(...timeCalls(run, reps));
       peaks.push(fmaPeak(0.002));
+    };
+    const twoThreads = () => {
+      if (options.twoThreads === false) return;
+      setNumThreads(2);
+      run();
+      two.push(...timeCalls(run, reps));
+    };
+    for (let r = 0; r < rounds; r++) {
+      // The two thread counts swap places every round, so neither always follows the peers
+      // (which evict our data from the caches).
+      (r % 2 ? twoThreads : oneThread)();
       for (let i = 0; i < peers.length; i++) peerTimes[i]!.push(...(await peers[i]!.time(g.form, g.M, g.K, g.N, beta, reps)));
-      if (options.twoThreads !== false) {
-        setNumThreads(2);
-        run();
-        two.push(...timeCalls(run, reps));
-      }
+      (r % 2 ? oneThread : twoThreads)();
     }
     dispose();
     allPeaks.push(...peaks);

@@ -10,7 +10,8 @@
 // may deschedule that worker for milliseconds (a time slice of another process), which would make
 // the loop slower than running it alone. So the submitter watches each loop: a stall (its wait
 // for the helpers exceeds kStallMin and four of its own items' time) or, in a loop long enough to
-// tell, helpers that ran under a quarter of the items (they hardly got a core) make the next loops
+// tell, helpers that ran under a quarter of the items (they hardly got a core) or a loop that
+// took over 90 % of what the caller alone would have needed (no gain) make the next loops
 // run serially for a cool-down (8 ms, doubling with each bad loop up to ~1 s); each good loop
 // long enough to have stalled steps the doubling back once (short loops, such as packing B, say
 // little about the machine). On a quiet machine nothing changes; on a loaded one the pool backs
@@ -130,7 +131,10 @@ class Pool {
     const auto per_item = (t1 - t0) / std::max<int64_t>(done_here, 1);
     const bool stalled = t2 - t1 > kStallMin && t2 - t1 > 4 * per_item;
     const bool unhelped = t1 - t0 > kJudgeShareAfter && 4 * (items - done_here) < items;
-    if (stalled || unhelped) {
+    // No gain: the loop took over 90 % of what the caller alone would have needed at its own
+    // pace (its items' mean time × all items), so the helpers did not pay for themselves.
+    const bool no_gain = t2 - t0 > kJudgeShareAfter && 10 * (t2 - t0) > 9 * items * per_item;
+    if (stalled || unhelped || no_gain) {
       backoff_ = std::min(backoff_ + 1, kMaxBackoff);
       serial_until_ = t2 + kCoolDown * (1 << (backoff_ - 1));
     } else if (backoff_ > 0 && t1 - t0 > kJudgeShareAfter) {
