@@ -147,6 +147,7 @@ export class Planner implements Disposable {
   readonly #flags: Uint8Array;
   #queue: Promise<unknown> = Promise.resolve();
   #inFlight = false;
+  #pending = 0;
 
   constructor(model: WorldModel, opts: PlannerOptions = {}) {
     const cfg = model.cfg;
@@ -274,7 +275,8 @@ export class Planner implements Disposable {
       }
       return this.#actions.toArray();
     };
-    const result = this.#queue.then(run, run);
+    this.#pending++;
+    const result = this.#queue.then(run, run).finally(() => this.#pending--);
     this.#queue = result.catch(() => undefined);
     return result;
   }
@@ -328,6 +330,11 @@ export class Planner implements Disposable {
 
   get disposed(): boolean {
     return this.#handle === null;
+  }
+
+  /** A planAsync call is queued or running (it reads the model's parameters until it settles). */
+  get busy(): boolean {
+    return this.#pending > 0;
   }
 
   /** Frees the native planner and its workspaces; refused while a planAsync call runs. */

@@ -28,7 +28,7 @@ describe('planAsync', () => {
       return { ticks, ms };
     };
     const idle = await countTicks(() => new Promise((r) => setTimeout(r, 300)));
-    let actions = new Float32Array(0);
+    let actions: Float32Array = new Float32Array(0);
     const busy = await countTicks(async () => {
       actions = await planner.planAsync(obs, [false], false);
     });

@@ -26,7 +26,7 @@ describe('planner vs the TS reference planner (actions, final mean/std within 1e
       const B = 2;
       const planner = new Planner(model, { batch: B, seed: 5 });
       const HA = cfg.horizon * cfg.actionDim;
-      const prev = Array.from({ length: B }, () => new Float64Array(HA));
+      const prev: ArrayLike<number>[] = Array.from({ length: B }, () => new Float64Array(HA));
       const offsets = planner.rngState().map((s) => s.offset);
       const failures: string[] = [];
       // Step 1: first step (train mode); step 2: warm-started, train; step 3: warm-started, eval;
