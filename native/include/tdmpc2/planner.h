@@ -85,7 +85,7 @@ struct PlannerConfig {
   double discount;  // γ; γ^t is accumulated in double as HEAD does, used as float32
   float log_std_min, log_std_max;
   bool full_ensemble;
-  int64_t max_chunk_rows;  // rows (envs × N) per GEMM; ≥ 1
+  int64_t max_chunk_rows;  // rows (envs × N) per GEMM; ≥ 1 (the binding's default: 2048)
 };
 
 // One layer of a network: dims, epilogue and the element offsets of its parameters in the
