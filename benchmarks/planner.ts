@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { Planner, cpuFmaPeak } from '../lib/agent/planner.js';
 import { resolveConfig, type ModelSize, type ResolvedConfig } from '../lib/config.js';
 import { backends } from '../lib/index.js';
+import { planMacs } from '../lib/model/flops.js';
 import { WorldModel } from '../lib/model/world-model.js';
 import type { Device } from '../lib/nn/device.js';
 import { RngStream } from '../lib/nn/rng.js';
@@ -62,24 +63,9 @@ if (device !== 'cpu' && !info.cuda.available) {
 const OBS = 5;
 const ACT = 1;
 
-/** Forward FLOPs of one row through mlp(in, hidden, out): 2·Σ in·out. */
-function mlpFlops(dims: number[]): number {
-  let f = 0;
-  for (let i = 0; i + 1 < dims.length; i++) f += 2 * dims[i]! * dims[i + 1]!;
-  return f;
-}
-
-/** FLOPs of one plan call for B environments with `qHeads` Q members evaluated. */
+/** FLOPs of one plan call for B environments with `qHeads` Q members evaluated (lib/model/flops.ts). */
 function planFlops(c: ResolvedConfig, B: number, qHeads: number): number {
-  const { latentDim: L, actionDim: A, mlpDim: M, numBins: K, horizon: H, numSamples: N, numPiTrajs: P } = c;
-  const enc = mlpFlops([c.obsDim, ...Array(Math.max(c.numEncLayers - 1, 1)).fill(c.encDim), L]);
-  const dyn = mlpFlops([L + A, M, M, L]);
-  const rew = mlpFlops([L + A, M, M, K]);
-  const pi = mlpFlops([L, M, M, 2 * A]);
-  const q = rew;
-  const piTraj = P * (H * pi + (H - 1) * dyn);
-  const iter = N * (H * (rew + dyn) + pi + qHeads * q);
-  return B * (enc + piTraj + c.iterations * iter);
+  return 2 * B * planMacs(c, qHeads);
 }
 
 function median(xs: number[]): number {
