@@ -34,6 +34,14 @@ export {
 export { TDMPC2, type ActOptions, type BatchSource } from './agent/agent.js';
 export type { Batch, UpdateInfo } from './agent/update.js';
 export {
+  Planner,
+  PLANNER_STREAM_BASE,
+  cpuFmaPeak,
+  type PlannerOptions,
+  type PlannerLayout,
+  type PlannerDrawLayout,
+} from './agent/planner.js';
+export {
   DEFAULT_CONFIG,
   MODEL_SIZES,
   resolveConfig,

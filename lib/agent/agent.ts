@@ -8,6 +8,7 @@ import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, WorldModel } from '../model/world-model.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { Planner, type PlannerOptions } from './planner.js';
 import { Updater, type Batch, type UpdateInfo } from './update.js';
 
 /** Anything that yields training batches (a ReplayBuffer). */
@@ -31,6 +32,8 @@ export class TDMPC2 {
   readonly #actGraph: Graph;
   readonly #actRng: RngStream;
   #obsBuf: Tensor | null = null;
+  /** MPPI planners by batch size (workspaces are sized for one B). */
+  readonly #planners = new Map<number, Planner>();
   #disposed = false;
 
   /** Builds an agent; every SPEC default can be overridden (see TdMpc2Config). */
@@ -65,21 +68,63 @@ export class TDMPC2 {
   }
 
   /**
-   * Actions for B observations (one Float32Array of B·obsDim, row-major) → B·actionDim. With
-   * `mpc: false` this is the policy prior: the mean in eval mode, a sample otherwise.
+   * Actions for B observations (one Float32Array of B·obsDim, row-major) → B·actionDim. With MPC
+   * (the default) one native call plans for all B environments (SPEC §8); env b's warm start
+   * and Philox stream belong to row b of this batch size. With `mpc: false` this is the policy
+   * prior: the mean in eval mode, a sample otherwise.
    */
   actBatch(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean } = {}): Float32Array {
+    const B = this.#checkAct('TDMPC2.act', obs, firstSteps);
+    const evalMode = opts.evalMode ?? false;
+    if (this.cfg.mpc) return this.planner(B).plan(obs, firstSteps, evalMode);
+    return this.#actPolicy(obs, B, evalMode);
+  }
+
+  /** `act` off the main thread (planning runs in an N-API AsyncWorker; the event loop stays free). */
+  actAsync(obs: Float32Array, opts: ActOptions = {}): Promise<Float32Array> {
+    return this.actBatchAsync(obs, [opts.firstStep ?? false], { evalMode: opts.evalMode });
+  }
+
+  /**
+   * `actBatch` off the main thread. Calls for one batch size queue and never overlap; `update`
+   * is refused while one is pending (it would change the parameters under the planner). Bad
+   * arguments throw synchronously.
+   */
+  actBatchAsync(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean } = {}): Promise<Float32Array> {
+    const B = this.#checkAct('TDMPC2.actAsync', obs, firstSteps);
+    const evalMode = opts.evalMode ?? false;
+    if (this.cfg.mpc) return this.planner(B).planAsync(obs, firstSteps, evalMode);
+    // The policy prior is one small forward pass: computed now.
+    return Promise.resolve(this.#actPolicy(obs, B, evalMode));
+  }
+
+  /**
+   * The MPPI planner for batch size B (made on first use; options apply then). Its warm-start
+   * means and Philox addresses can be read and restored (checkpoints, tests).
+   */
+  planner(B: number, options: Omit<PlannerOptions, 'batch'> = {}): Planner {
+    this.#check();
+    let p = this.#planners.get(B);
+    if (!p) {
+      p = new Planner(this.model, { seed: this.cfg.seed, ...options, batch: B });
+      this.#planners.set(B, p);
+    }
+    return p;
+  }
+
+  /** Validates act arguments; returns B. */
+  #checkAct(op: string, obs: Float32Array, firstSteps: readonly boolean[]): number {
     this.#check();
     const O = this.cfg.obsDim;
-    if (!(obs instanceof Float32Array)) throw new TypeError(`TDMPC2.act: obs: expected a Float32Array, got ${typeof obs}`);
+    if (!(obs instanceof Float32Array)) throw new TypeError(`${op}: obs: expected a Float32Array, got ${typeof obs}`);
     if (obs.length === 0 || obs.length % O !== 0)
-      throw new RangeError(`TDMPC2.act: obs: expected a multiple of obsDim ${O} values, got ${obs.length}`);
+      throw new RangeError(`${op}: obs: expected a multiple of obsDim ${O} values, got ${obs.length}`);
     const B = obs.length / O;
-    if (firstSteps.length !== B) throw new RangeError(`TDMPC2.act: firstSteps: expected ${B} flags, got ${firstSteps.length}`);
+    if (!Array.isArray(firstSteps)) throw new TypeError(`${op}: firstSteps: expected a boolean[], got ${typeof firstSteps}`);
+    if (firstSteps.length !== B) throw new RangeError(`${op}: firstSteps: expected ${B} flags, got ${firstSteps.length}`);
     for (let i = 0; i < obs.length; i++)
-      if (!Number.isFinite(obs[i])) throw new RangeError(`TDMPC2.act: obs: value ${obs[i]} at index ${i} is not finite`);
-    if (this.cfg.mpc) throw new Error('TDMPC2.act: MPC planning is not available in this build yet; construct the agent with mpc: false');
-    return this.#actPolicy(obs, B, opts.evalMode ?? false);
+      if (!Number.isFinite(obs[i])) throw new RangeError(`${op}: obs: value ${obs[i]} at index ${i} is not finite`);
+    return B;
   }
 
   // SPEC §8 note: acting without MPC uses the policy prior (eval → mean, train → sample).
@@ -101,6 +146,8 @@ export class TDMPC2 {
   /** One gradient update from a batch or a batch source (a ReplayBuffer). */
   update(source: Batch | BatchSource): UpdateInfo {
     this.#check();
+    for (const p of this.#planners.values())
+      if (p.busy) throw new Error('TDMPC2.update: an actAsync call is still planning with these parameters; await it first');
     const batch = 'sample' in source && typeof source.sample === 'function' ? source.sample() : (source as Batch);
     return this.#updater.update(batch);
   }
@@ -125,7 +172,11 @@ export class TDMPC2 {
 
   dispose(): void {
     if (this.#disposed) return;
+    for (const p of this.#planners.values())
+      if (p.busy) throw new Error('TDMPC2.dispose: an actAsync call is still running; await it first');
     this.#disposed = true;
+    for (const p of this.#planners.values()) p.dispose();
+    this.#planners.clear();
     this.#updater.dispose();
     this.#actGraph.dispose();
     this.#obsBuf?.dispose();

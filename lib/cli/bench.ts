@@ -12,7 +12,7 @@ export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
 
   update    milliseconds per gradient update (batch 256 by default) for model sizes 1 and 5,
             with the analytic FLOPs of an update and the rate they imply
-  planner   milliseconds per MPPI planning call for B observations at once (needs the planner)
+  planner   milliseconds per MPPI planning call for B observations at once
   kernels   kernel micro-benchmarks (not part of this build: see below)
 
 Options:
@@ -112,7 +112,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
           return 1;
         }
         const ms = time(repeats, () => agent.actBatch(obs, first));
-        const gflop = (2 * B * planMacs(agent.cfg)) / 1e9;
+        const gflop = (2 * B * planMacs(agent.cfg, 2)) / 1e9; // the planner evaluates the 2 sampled Q heads
         rows.push({ bench: 'planner', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000) });
         agent.dispose();
       }

@@ -43,8 +43,6 @@ void require_cuda_device(Napi::Env env, int device, const char* op) {
               std::to_string(a.cuda_devices.size()) + " CUDA device(s))");
 }
 
-namespace {
-
 Napi::Error to_js_error(Napi::Env env, const Error& e) {
   switch (e.kind()) {
     case ErrorKind::Type: return Napi::TypeError::New(env, e.what());
@@ -62,6 +60,8 @@ Napi::Error to_js_error(Napi::Env env, const Error& e) {
   if (code != nullptr) err.Set("code", Napi::String::New(env, code));
   return err;
 }
+
+namespace {
 
 // The single trampoline of every export: no C++ exception crosses into N-API.
 Napi::Value guarded_call(const Napi::CallbackInfo& info) {

@@ -3,6 +3,8 @@
 #pragma once
 #include <napi.h>
 
+#include "tdmpc2/error.h"
+
 #include <string>
 #include <vector>
 
@@ -38,6 +40,10 @@ Addon& addon(Napi::Env env);
 
 // The addon state with the CUDA probe done (once per addon instance).
 const Addon& probed_addon(Napi::Env env);
+
+// The JS error for a native error: TypeError, RangeError, or Error with a `code` (ERR_DISPOSED,
+// ERR_CUDA, ERR_OOM). For errors raised off the main thread (async work).
+Napi::Error to_js_error(Napi::Env env, const Error& e);
 
 // Throws tdmpc2::Error unless CUDA device `device` can be used; the message carries the reason.
 void require_cuda_device(Napi::Env env, int device, const char* op);

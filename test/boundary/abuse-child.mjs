@@ -30,6 +30,10 @@ const F = (n) => new Float32Array(n);
 //   bool(v)         a boolean
 //   bounded(v, below, above)  a finite number in a range; below/above are values just outside it
 //   u32s(values)    an array of that many integers in [0, 2^32 − 1]
+//   u8(n)           a Uint8Array of length n
+//   planner(args)   a live planner made by plannerCreate(...args)
+//   plannerHandle(args)  any planner handle, disposed allowed (plannerDispose)
+//   ints(values, limits) an array of exactly that many integers, element k in [0, limits[k]]
 const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
 const optTensor = (shape, strict = 'shape') => ({ kind: 'optTensor', make: () => T(shape), shape, strict });
 const handle = () => ({ kind: 'handle', make: () => T([2]) });
@@ -42,9 +46,13 @@ const int = (v, lo, hi) => ({ kind: 'int', make: () => v, lo, hi });
 const bool = (v = false) => ({ kind: 'bool', make: () => v });
 const bounded = (v, below, above) => ({ kind: 'bounded', make: () => v, below, above });
 const u32s = (values) => ({ kind: 'u32s', make: () => values.slice(), values });
+const u8 = (n) => ({ kind: 'u8', make: () => new Uint8Array(n), n });
+const planner = (args) => ({ kind: 'planner', make: () => addon.plannerCreate(...args), args });
+const plannerHandle = (args) => ({ kind: 'plannerHandle', make: () => addon.plannerCreate(...args), args });
+const ints = (values, limits) => ({ kind: 'ints', make: () => values.slice(), values, limits });
 
 // One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
-const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s };
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s, u8, planner, plannerHandle, ints };
 const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
 export const TABLE = {};
 for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
@@ -153,6 +161,36 @@ function badValues(spec) {
         ['one element too many', [...spec.values, 0], 'RangeError'],
         ['a negative element', withAt(0, -1), 'RangeError'],
         ['an element of 2^32', withAt(spec.values.length - 1, 2 ** 32), 'RangeError'],
+        ['a fractional element', withAt(0, 0.5), 'RangeError'],
+        ['a string element', withAt(0, '1'), 'TypeError'],
+      ];
+    }
+    case 'u8':
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a number array', [1, 0], 'TypeError'],
+        ['a Uint16Array', new Uint16Array(spec.n), 'TypeError'],
+        ['a Uint8Array of the wrong length', new Uint8Array(spec.n + 1), 'RangeError'],
+      ];
+    case 'planner':
+    case 'plannerHandle': {
+      const out = [...notTensor, ['a tensor', T([2]), 'TypeError']];
+      if (spec.kind === 'planner') {
+        const gone = addon.plannerCreate(...spec.args);
+        addon.plannerDispose(gone);
+        out.push(['a disposed planner', gone, 'ERR_DISPOSED']);
+      }
+      return out;
+    }
+    case 'ints': {
+      const withAt = (k, x) => spec.values.map((v, j) => (j === k ? x : v));
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a Float64Array', Float64Array.from(spec.values), 'TypeError'],
+        ['one element short', spec.values.slice(1), 'RangeError'],
+        ['one element too many', [...spec.values, 0], 'RangeError'],
+        ['a negative element', withAt(0, -1), 'RangeError'],
+        ...spec.limits.map((lim, k) => [`element ${k} above its limit ${lim}`, withAt(k, lim + 1), 'RangeError']),
         ['a fractional element', withAt(0, 0.5), 'RangeError'],
         ['a string element', withAt(0, '1'), 'TypeError'],
       ];

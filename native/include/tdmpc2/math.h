@@ -12,3 +12,4 @@
 #include "math/layernorm.h"
 #include "math/simnorm.h"
 #include "math/dropout.h"
+#include "math/mppi.h"
