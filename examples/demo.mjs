@@ -5,7 +5,8 @@
 //     --eval-episodes 10 --device cpu --out runs/demo-<time> --set mpc=false --set latent_dim=32 \
 //     --set mlp_dim=64 --set enc_dim=32 --set num_q=2 --set batch_size=64
 // A small model (latent 32, MLPs of 64, 2 Q heads, batch 64: ~60k parameters) so an update takes
-// ~10 ms here; the policy prior acts (mpc=false) until the MPPI planner is part of the build.
+// ~10 ms here; the policy prior acts (mpc=false): MPPI planning (512 samples × 6 iterations) would
+// make the three minutes much longer on one core.
 import { main } from '../dist/cli.js';
 
 const out = `runs/demo-${new Date().toISOString().replace(/[:.]/g, '-')}`;
