@@ -83,8 +83,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       println(io.stderr, `Run '${where} --help' for usage.`);
       return 2;
     }
-    let message = `tdmpc2${name && COMMANDS[name] ? ` ${name}` : ''}: error: ${err?.message ?? String(e)}`;
-    if (/MPC planning is not available/.test(err?.message ?? '')) message += ' (use --set mpc=false to act with the policy prior)';
+    const message = `tdmpc2${name && COMMANDS[name] ? ` ${name}` : ''}: error: ${err?.message ?? String(e)}`;
     println(io.stderr, verbose && err?.stack ? `${message}\n${err.stack}` : message.split('\n')[0]!);
     return 1;
   }
