@@ -7,6 +7,7 @@
 // while the binary stays baseline x86-64.
 #include "tdmpc2/dense.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -59,6 +60,7 @@ struct RowEpilogue {
   const float* gamma;  // [N]
   const float* beta;   // [N]
   cpu::LnMishRowFn mish_row = nullptr;  // explicit SIMD LayerNorm+Mish row, or the loop below
+  cpu::LnStats4Fn stats4 = nullptr;     // explicit SIMD statistics of four rows, or one by one
 };
 
 // Rows [0, rows) of one member: h = GEMM output (bias and dropout applied in place, so it ends
@@ -68,32 +70,50 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
   const int64_t N = r.N;
   float* f = d.p > 0.f ? scratch(size_t(N)) : nullptr;
   const float scale = dropout_scale(d.p);
+  // Bias and dropout, then the LayerNorm statistics (four rows at a time where the SIMD version
+  // applies: bit for bit the same as one at a time), then the activation.
+  const bool layer_norm = r.ep != DenseEpilogue::None;
+  const bool bias_in_stats = r.b != nullptr && f == nullptr && layer_norm;  // added in the mean pass
   for (int64_t m = 0; m < rows; ++m) {
     float* h = H + m * N;
-    float* y = Y + m * N;
-    // Without dropout a LayerNorm row adds its bias in the mean's pass; otherwise bias, then mask.
-    const bool bias_in_stats = r.b != nullptr && f == nullptr && r.ep != DenseEpilogue::None;
     if (r.b != nullptr && !bias_in_stats)
       for (int64_t n = 0; n < N; ++n) h[n] += r.b[n];
     if (f != nullptr) {
       dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
       for (int64_t n = 0; n < N; ++n) h[n] *= f[n];
     }
-    if (r.ep == DenseEpilogue::None) continue;  // Y is H: nothing more to do
-    float mean, rstd;
-    if (bias_in_stats) layernorm_row_stats_add_bias(h, r.b, N, mean, rstd);
-    else layernorm_row_stats(h, N, mean, rstd);
-    if (stats != nullptr) {
-      stats[2 * m] = mean;
-      stats[2 * m + 1] = rstd;
-    }
-    if (r.ep == DenseEpilogue::LnMish) {
-      if (r.mish_row != nullptr) r.mish_row(h, mean, rstd, r.gamma, r.beta, y, N);
-      else
-        for (int64_t n = 0; n < N; ++n) y[n] = mish((h[n] - mean) * rstd * r.gamma[n] + r.beta[n]);
+  }
+  if (!layer_norm) return;  // Y is H: nothing more to do
+  const float* b = bias_in_stats ? r.b : nullptr;
+  for (int64_t m0 = 0; m0 < rows; m0 += 4) {
+    const int64_t group = std::min<int64_t>(4, rows - m0);
+    float mean[4], rstd[4];
+    if (group == 4 && r.stats4 != nullptr && N % 16 == 0) {
+      float* const x[4] = {H + m0 * N, H + (m0 + 1) * N, H + (m0 + 2) * N, H + (m0 + 3) * N};
+      r.stats4(x, b, N, mean, rstd);
     } else {
-      for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean) * rstd * r.gamma[n] + r.beta[n];
-      simnorm_span(y, N, r.V);
+      for (int64_t q = 0; q < group; ++q) {
+        if (b != nullptr) layernorm_row_stats_add_bias(H + (m0 + q) * N, b, N, mean[q], rstd[q]);
+        else layernorm_row_stats(H + (m0 + q) * N, N, mean[q], rstd[q]);
+      }
+    }
+    for (int64_t q = 0; q < group; ++q) {
+      const int64_t m = m0 + q;
+      const float* h = H + m * N;
+      float* y = Y + m * N;
+      if (stats != nullptr) {
+        stats[2 * m] = mean[q];
+        stats[2 * m + 1] = rstd[q];
+      }
+      if (r.ep == DenseEpilogue::LnMish) {
+        if (r.mish_row != nullptr) r.mish_row(h, mean[q], rstd[q], r.gamma, r.beta, y, N);
+        else
+          for (int64_t n = 0; n < N; ++n)
+            y[n] = mish((h[n] - mean[q]) * rstd[q] * r.gamma[n] + r.beta[n]);
+      } else {
+        for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean[q]) * rstd[q] * r.gamma[n] + r.beta[n];
+        simnorm_span(y, N, r.V);
+      }
     }
   }
 }
@@ -190,7 +210,8 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     // Training writes the GEMM into H, which the epilogue turns into the saved LayerNorm input.
     float* He = H != nullptr ? H + e * M * N : Ye;
     ForwardPanel f{{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
-                    p.beta ? p.beta + e * N : nullptr, cpu::ln_mish_row_simd()},
+                    p.beta ? p.beta + e * N : nullptr, cpu::ln_mish_row_simd(),
+                    cpu::ln_stats4_simd()},
                    &drop, uint64_t(e * M * N), He, Ye, stats ? stats + e * M * 2 : nullptr};
     const cpu::RowEpilogue epilogue{ForwardPanel::run, &f};
     cpu::gemm_packed(M, Xe, K, false, Wp[e], 0.f, He, N, &epilogue);

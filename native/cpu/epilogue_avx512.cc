@@ -1,4 +1,4 @@
-// The AVX-512 LayerNorm + Mish row (epilogue_simd.h). Why not leave it to the vectoriser: the
+// The AVX-512 LayerNorm statistics of four rows and LayerNorm + Mish row (epilogue_simd.h). Why not leave it to the vectoriser: the
 // portable exp_fast builds 2ⁿ from integer bit operations (6 integer ops and 2 multiplies per
 // vector) because a plain C++ source has nothing better; AVX-512's vscalefps computes p·2ⁿ with
 // one rounding, which is exactly what p·2^(n>>1)·2^(n − n>>1) yields (p·2^(n>>1) is exact for
@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "tdmpc2/math/layernorm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -72,7 +73,50 @@ TDMPC2_EPI_TARGET void ln_mish_row_avx512(const float* h, float mean, float rstd
   }
 }
 
+// The 16 partial sums of math/layernorm.h's ln_reduce (lane j: elements ≡ j mod 16, in order)
+// are exactly the 16 lanes of one zmm accumulator fed whole vectors; the tree that combines
+// them is ln_combine's. Four rows, four independent chains.
+TDMPC2_EPI_TARGET inline float combine16(__m512 acc) {
+  alignas(64) float a[16];
+  _mm512_store_ps(a, acc);
+  return ln_combine(a);
+}
+
+TDMPC2_EPI_TARGET void ln_stats4_avx512(float* const* x, const float* b, int64_t n, float* mean,
+                                        float* rstd) {
+  __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
+                   _mm512_setzero_ps()};
+  for (int64_t i = 0; i < n; i += 16) {
+    const __m512 bv = b != nullptr ? _mm512_loadu_ps(b + i) : _mm512_setzero_ps();
+    for (int r = 0; r < 4; ++r) {
+      __m512 v = _mm512_loadu_ps(x[r] + i);
+      if (b != nullptr) {  // LnBiasSumTerm: x += b, stored, then summed
+        v = _mm512_add_ps(v, bv);
+        _mm512_storeu_ps(x[r] + i, v);
+      }
+      acc[r] = _mm512_add_ps(acc[r], v);
+    }
+  }
+  __m512 c[4];
+  for (int r = 0; r < 4; ++r) {
+    mean[r] = combine16(acc[r]) / float(n);
+    c[r] = _mm512_set1_ps(mean[r]);
+    acc[r] = _mm512_setzero_ps();
+  }
+  for (int64_t i = 0; i < n; i += 16)
+    for (int r = 0; r < 4; ++r) {  // LnSqDevTerm: d = x − mean, acc += d·d (contracted: an FMA)
+      const __m512 dv = _mm512_sub_ps(_mm512_loadu_ps(x[r] + i), c[r]);
+      acc[r] = _mm512_fmadd_ps(dv, dv, acc[r]);
+    }
+  for (int r = 0; r < 4; ++r) rstd[r] = layernorm_rstd(combine16(acc[r]) / float(n));
+}
+
 }  // namespace
+
+LnStats4Fn ln_stats4_simd() {
+  static const LnStats4Fn fn = std::strcmp(gemm_isa(), "avx512") == 0 ? ln_stats4_avx512 : nullptr;
+  return fn;
+}
 
 LnMishRowFn ln_mish_row_simd() {
   static const LnMishRowFn fn =
@@ -86,6 +130,7 @@ LnMishRowFn ln_mish_row_simd() {
 
 namespace tdmpc2::cpu {
 LnMishRowFn ln_mish_row_simd() { return nullptr; }
+LnStats4Fn ln_stats4_simd() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif

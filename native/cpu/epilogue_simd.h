@@ -15,4 +15,13 @@ using LnMishRowFn = void (*)(const float* h, float mean, float rstd, const float
 // portable loop, vectorised by target_clones, runs instead).
 LnMishRowFn ln_mish_row_simd();
 
+// layernorm_row_stats of four rows x[0..3] of n values at once (b non-null: first adds b to each
+// row in place, as layernorm_row_stats_add_bias). A lone row's reduction is a chain of dependent
+// adds per lane (latency-bound); four rows' chains interleaved keep the adders busy. Requires
+// n % 16 == 0 (every lane's chain then is whole vectors; other widths take the portable path).
+using LnStats4Fn = void (*)(float* const* x, const float* b, int64_t n, float* mean, float* rstd);
+
+// The AVX-512 version, or null (as ln_mish_row_simd).
+LnStats4Fn ln_stats4_simd();
+
 }  // namespace tdmpc2::cpu

@@ -1,6 +1,7 @@
-// Child process of epilogue-isa.test.ts: one dense forward (LayerNorm + Mish) on the raw addon
-// with whatever TDMPC2_CPU_ISA it was started with. Reads {M, K, N, x, w, b, gamma, beta}
-// (Float32 data as base64) on stdin, writes {isa, Y, H} (base64) on stdout.
+// Child process of epilogue-isa.test.ts: dense forwards on the raw addon with whatever
+// TDMPC2_CPU_ISA it was started with — LayerNorm + Mish without and with dropout, and LayerNorm +
+// SimNorm when N is a multiple of 8. Reads {M, K, N, x, w, b, gamma, beta} (Float32 data as
+// base64) on stdin, writes {isa, outputs: {name: base64}} (Y, H and stats of each) on stdout.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,15 @@ const ts = [T(x, [M, K]), T(w, [N, K]), T(b, [N]), T(gamma, [N]), T(beta, [N])];
 const Y = addon.tensorZeros([M, N], -1);
 const H = addon.tensorZeros([M, N], -1);
 const stats = addon.tensorZeros([M, 2], -1);
-addon.denseForward(1, ...ts, Y, H, stats, 0, 0, 0, 0, 8);
-const out = { isa: addon.backends().cpu.isa, Y: toB64(addon.tensorRead(Y)), H: toB64(addon.tensorRead(H)) };
+const outputs = {};
+const runs = [
+  ['ln_mish', 1, 0],
+  ['ln_mish dropout', 1, 0.1],
+  ...(N % 8 === 0 ? [['ln_simnorm', 2, 0]] : []),
+];
+for (const [name, epilogue, p] of runs) {
+  addon.denseForward(epilogue, ...ts, Y, H, stats, p, 7, 1, 3, 8);
+  for (const [part, t] of [['Y', Y], ['H', H], ['stats', stats]]) outputs[`${name} ${part}`] = toB64(addon.tensorRead(t));
+}
 for (const t of [...ts, Y, H, stats]) addon.tensorDispose(t);
-process.stdout.write(JSON.stringify(out));
+process.stdout.write(JSON.stringify({ isa: addon.backends().cpu.isa, outputs }));

@@ -1,8 +1,9 @@
-// The explicit AVX-512 LayerNorm + Mish row (native/cpu/epilogue_avx512.cc) gives bit for bit the
-// results of the portable loop it replaces: the same dense forward in two child processes, one
-// on the AVX-512 path and one capped at AVX2 (whose GEMM gives the same bits — every output is
-// the same k-ordered FMA chain — and whose epilogue is the portable loop). Inputs include values
-// beyond Mish's linear clamp (20) and exp's floor (−104), ±∞ and NaN, and N tails (7, 101).
+// The explicit AVX-512 epilogue code (native/cpu/epilogue_avx512.cc: LayerNorm statistics of four
+// rows, the LayerNorm + Mish row) gives bit for bit the results of the portable loops it
+// replaces: the same dense forwards in two child processes, one on the AVX-512 path and one
+// capped at AVX2 (whose GEMM gives the same bits — every output is the same k-ordered FMA chain —
+// and whose epilogue is the portable code). Inputs include values beyond Mish's linear clamp (20)
+// and exp's floor (−104), ±∞ and NaN, N tails (7, 101), with and without dropout, and SimNorm.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +16,9 @@ const child = fileURLToPath(new URL('./epilogue-child.mjs', import.meta.url));
 const avx512 = backends().cpu.isa === 'avx512';
 const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-function run(isa: string, input: string): { isa: string; Y: string; H: string } {
+type ChildOut = { isa: string; outputs: Record<string, string> };
+
+function run(isa: string, input: string): ChildOut {
   const r = spawnSync(process.execPath, [child], {
     input,
     encoding: 'utf8',
@@ -24,7 +27,7 @@ function run(isa: string, input: string): { isa: string; Y: string; H: string } 
     timeout: 60_000,
   });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { isa: string; Y: string; H: string };
+  return JSON.parse(r.stdout) as ChildOut;
 }
 
 describe('AVX-512 LayerNorm + Mish row', () => {
@@ -32,6 +35,7 @@ describe('AVX-512 LayerNorm + Mish row', () => {
     [37, 64, 512],
     [13, 33, 101],
     [5, 9, 7],
+    [29, 40, 128],
   ])('matches the portable loop bit for bit, M=%i K=%i N=%i', (M, K, N) => {
     const x = uniform(M * K, 1 + N);
     x[3] = Number.NaN; // row 0 becomes NaN throughout
@@ -45,15 +49,20 @@ describe('AVX-512 LayerNorm + Mish row', () => {
     const fast = run('avx512', input);
     const portable = run('avx2', input);
     expect([fast.isa, portable.isa]).toEqual(['avx512', 'avx2']);
-    expect(fast.H).toBe(portable.H); // the GEMM and bias agree, so the rows below see equal inputs
-    const a = Buffer.from(fast.Y, 'base64');
-    const b = Buffer.from(portable.Y, 'base64');
-    const fa = new Float32Array(a.buffer, a.byteOffset, a.byteLength / 4);
-    const fb = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-    const first = fa.findIndex((v, i) => !Object.is(v, fb[i]));
-    expect(first, first >= 0 ? `first difference at ${first}: ${fa[first]} vs ${fb[first]}` : '').toBe(-1);
+    const f32 = (b64s: string) => {
+      const buf = Buffer.from(b64s, 'base64');
+      return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    };
+    expect(Object.keys(fast.outputs)).toEqual(Object.keys(portable.outputs));
+    for (const [name, value] of Object.entries(fast.outputs)) {
+      const fa = f32(value);
+      const fb = f32(portable.outputs[name]!);
+      const first = fa.findIndex((v, i) => !Object.is(v, fb[i]));
+      expect(first, first >= 0 ? `${name}: first difference at ${first}: ${fa[first]} vs ${fb[first]}` : '').toBe(-1);
+    }
     // The edge cases were reached: a NaN row and Mish's linear regime (x > 20).
-    expect(fa.some(Number.isNaN)).toBe(true);
-    expect(fa.some((v) => v > 20)).toBe(true);
+    const y = f32(fast.outputs['ln_mish Y']!);
+    expect(y.some(Number.isNaN)).toBe(true);
+    expect(y.some((v) => v > 20)).toBe(true);
   });
 });

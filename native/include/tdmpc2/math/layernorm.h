@@ -37,6 +37,13 @@ inline __attribute__((always_inline)) void ln_load8(const float* p, ln_v8& v) {
 }
 #endif
 
+// The kLnLanes partial sums combined in a fixed pairwise tree.
+TDMPC2_HD float ln_combine(const float* acc) {
+  float t[8];
+  for (int j = 0; j < 8; ++j) t[j] = acc[j] + acc[j + 8];
+  return ((t[0] + t[4]) + (t[1] + t[5])) + ((t[2] + t[6]) + (t[3] + t[7]));
+}
+
 template <class Term>
 TDMPC2_HD float ln_reduce(const Term& term, int64_t n) {
   float acc[kLnLanes];
@@ -57,9 +64,7 @@ TDMPC2_HD float ln_reduce(const Term& term, int64_t n) {
   }
 #endif
   for (int j = 0; j < kLnLanes && i < n; ++i, ++j) acc[j] += term.at(i);
-  float t[8];
-  for (int j = 0; j < 8; ++j) t[j] = acc[j] + acc[j + 8];
-  return ((t[0] + t[4]) + (t[1] + t[5])) + ((t[2] + t[6]) + (t[3] + t[7]));
+  return ln_combine(acc);
 }
 
 struct LnSumTerm {  // x[i]
