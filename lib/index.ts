@@ -10,7 +10,10 @@ export {
   makeEnv,
   makeVectorEnv,
   DmcEnv,
-  VectorEnv,
+  DmcVectorEnv,
+  SyncVectorEnv,
+  rescaleAction,
+  box,
   renderEpisode,
   writeEpisodeSvg,
   tolerance,
@@ -24,6 +27,8 @@ export {
   type ToleranceOptions,
   type Box,
   type Env,
+  type EnvFactory,
+  type VectorEnv,
   type EnvInfo,
   type EnvState,
   type RenderOptions,
@@ -32,6 +37,8 @@ export {
   type StepResult,
 } from './envs/index.js';
 export { TDMPC2, type ActOptions, type BatchSource } from './agent/agent.js';
+export type { Transition, ObserveResult } from './agent/observer.js';
+export { AgentWorld, type QOptions, type QReduce } from './agent/world.js';
 export type { Batch, UpdateInfo } from './agent/update.js';
 export {
   Planner,
@@ -54,11 +61,12 @@ export { ReplayBuffer, type ReplayBufferOptions, type EpisodeData } from './trai
 export {
   Trainer,
   type TrainerOptions,
+  type EnvSource,
   type TrainerEvent,
   type TrainSummary,
   type LossAverages,
 } from './train/trainer.js';
-export { evaluateAgent, type EvalResult } from './train/evaluate.js';
+export { evaluateAgent, type EvalResult, type EvaluateOptions } from './train/evaluate.js';
 export { consoleLogger, formatEvent, type ConsoleLoggerOptions, type LineSink } from './train/console-logger.js';
 export {
   plotCurves,

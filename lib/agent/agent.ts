@@ -7,9 +7,12 @@ import { Graph } from '../nn/graph.js';
 import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, WorldModel } from '../model/world-model.js';
+import { ReplayBuffer } from '../train/replay-buffer.js';
 import { readCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { EpisodeObserver, type ObserveResult, type Transition } from './observer.js';
 import { Planner, type PlannerOptions } from './planner.js';
 import { Updater, type Batch, type UpdateInfo } from './update.js';
+import { AgentWorld } from './world.js';
 
 /** Anything that yields training batches (a ReplayBuffer). */
 export interface BatchSource {
@@ -34,6 +37,11 @@ export class TDMPC2 {
   #obsBuf: Tensor | null = null;
   /** MPPI planners by batch size (workspaces are sized for one B). */
   readonly #planners = new Map<number, Planner>();
+  // The step-wise API: observed episodes go to this buffer (the agent's own, made on first use, or yours).
+  readonly #observer: EpisodeObserver;
+  #buffer: ReplayBuffer | null = null;
+  #ownsBuffer = false;
+  #world: AgentWorld | null = null;
   #disposed = false;
 
   /** Builds an agent; every SPEC default can be overridden (see TdMpc2Config). */
@@ -46,6 +54,7 @@ export class TDMPC2 {
     this.#updater = new Updater(this.model, this.cfg.seed);
     this.#actGraph = new Graph(this.device);
     this.#actRng = new RngStream(this.cfg.seed, STREAMS.plannerChoice);
+    this.#observer = new EpisodeObserver(this.cfg.obsDim, this.cfg.actionDim);
   }
 
   /** The options this agent was built from (what a checkpoint stores). */
@@ -143,13 +152,83 @@ export class TDMPC2 {
     });
   }
 
-  /** One gradient update from a batch or a batch source (a ReplayBuffer). */
-  update(source: Batch | BatchSource): UpdateInfo {
+  /**
+   * One gradient update (SPEC §9) from a batch, a batch source (a ReplayBuffer), or by default
+   * a batch sampled from {@link TDMPC2.buffer} (what {@link TDMPC2.observe} fills).
+   * @throws Error when the buffer has no episode of at least horizon + 1 entries yet.
+   */
+  update(source?: Batch | BatchSource): UpdateInfo {
     this.#check();
     for (const p of this.#planners.values())
       if (p.busy) throw new Error('TDMPC2.update: an actAsync call is still planning with these parameters; await it first');
+    if (source === undefined) {
+      const b = this.buffer;
+      if (b.numSampleable === 0)
+        throw new Error(
+          `TDMPC2.update: the replay buffer holds no whole episode of at least ${this.cfg.horizon} steps yet ` +
+            `(${b.numEpisodes} episodes added); observe() episodes to their end (truncated: true) first`,
+        );
+      return this.#updater.update(b.sample());
+    }
+    if (source === null || typeof source !== 'object') throw new TypeError(`TDMPC2.update: expected a Batch or a ReplayBuffer, got ${String(source)}`);
     const batch = 'sample' in source && typeof source.sample === 'function' ? source.sample() : (source as Batch);
     return this.#updater.update(batch);
+  }
+
+  /**
+   * Records one environment step for training, for people who own the loop (act, step your env,
+   * observe, update when you choose). Transitions are assembled into episodes per `env` and an
+   * episode goes into {@link TDMPC2.buffer} when a transition says `truncated: true` (SPEC §10.2
+   * stores whole episodes). Nothing is changed when the transition is refused.
+   * @throws TypeError/RangeError for wrong shapes, non-finite values, actions outside [-1, 1], a
+   *   `terminated` step, or an `obs` that does not continue the env's episode.
+   */
+  observe(transition: Transition): ObserveResult {
+    this.#check();
+    return this.#observer.observe(transition, () => this.buffer);
+  }
+
+  /** Steps in env `env`'s episode that {@link TDMPC2.observe} is assembling (0: none). */
+  episodeLength(env = 0): number {
+    return this.#observer.episodeLength(env);
+  }
+
+  /**
+   * The replay buffer that {@link TDMPC2.observe} fills and `update()` samples: the agent's own
+   * (capacity `bufferCapacity`, batch `batchSize`, horizon from the config, made on first use)
+   * unless you set yours with {@link TDMPC2.useBuffer}.
+   */
+  get buffer(): ReplayBuffer {
+    this.#check();
+    if (!this.#buffer) {
+      const c = this.cfg;
+      this.#buffer = new ReplayBuffer({ capacity: c.bufferCapacity, obsDim: c.obsDim, actionDim: c.actionDim, horizon: c.horizon, batchSize: c.batchSize, seed: c.seed, device: this.device });
+      this.#ownsBuffer = true;
+    }
+    return this.#buffer;
+  }
+
+  /**
+   * Uses your ReplayBuffer for observe() and update() (you keep ownership: the agent does not
+   * dispose it). Its obsDim, actionDim and horizon must match the agent's. Episodes in progress
+   * carry on into the new buffer.
+   */
+  useBuffer(buffer: ReplayBuffer): void {
+    this.#check();
+    if (!(buffer instanceof ReplayBuffer)) throw new TypeError(`TDMPC2.useBuffer: buffer: expected a ReplayBuffer, got ${buffer === null ? 'null' : typeof buffer}`);
+    const c = this.cfg;
+    for (const [k, want] of [['obsDim', c.obsDim], ['actionDim', c.actionDim], ['horizon', c.horizon]] as const)
+      if (buffer[k] !== want) throw new RangeError(`TDMPC2.useBuffer: buffer.${k} is ${buffer[k]}, the agent's ${k} is ${want}`);
+    if (this.#ownsBuffer) this.#buffer?.dispose();
+    this.#buffer = buffer;
+    this.#ownsBuffer = false;
+  }
+
+  /** The world model with plain arrays, for latent rollouts and research (encode, next, reward, Q, policy). */
+  get world(): AgentWorld {
+    this.#check();
+    this.#world ??= new AgentWorld(this.model, this.cfg.seed, () => this.#check());
+    return this.#world;
   }
 
   /**
@@ -180,6 +259,9 @@ export class TDMPC2 {
     this.#updater.dispose();
     this.#actGraph.dispose();
     this.#obsBuf?.dispose();
+    this.#world?.dispose();
+    if (this.#ownsBuffer) this.#buffer?.dispose();
+    this.#buffer = null;
     this.model.dispose();
   }
 }

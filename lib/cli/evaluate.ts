@@ -61,7 +61,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
     if (agent.cfg.obsDim !== O || agent.cfg.actionDim !== A)
       throw new RangeError(`${path}: the agent takes obsDim ${agent.cfg.obsDim} / actionDim ${agent.cfg.actionDim}, but ${task} has ${O} / ${A}`);
     const frames: string[] = [];
-    const r = evaluateAgent(agent, envs, v.video ? () => frames.push(envs.render(0)) : undefined);
+    const r = evaluateAgent(agent, envs, v.video ? { onStep: () => frames.push(envs.render(0)) } : {});
     if (v.video) await writeEpisodeSvg(v.video, frames, { fps });
     const sd = Math.sqrt(r.returns.reduce((s, x) => s + (x - r.mean) ** 2, 0) / r.returns.length);
     if (v.json) println(io.stdout, JSON.stringify({ task, checkpoint: path, episodes, ...r, std: sd, video: v.video ?? null }));

@@ -15,7 +15,7 @@ import { checkActionVector } from './validate.js';
  * rewards; an episode is DMC's 1000 control steps, so 500 decisions, after which `truncated`
  * is true and `step` requires a `reset`.
  */
-export class DmcEnv implements Env {
+export class DmcEnv implements Env<EnvState> {
   readonly name: string;
   readonly observationSpace: Box;
   readonly actionSpace: Box;

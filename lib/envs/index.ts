@@ -15,16 +15,20 @@ export { listTasks, makeEnv, type MakeEnvOptions } from './registry.js';
 export { DmcEnv } from './dmc-env.js';
 export {
   makeVectorEnv,
-  VectorEnv,
+  DmcVectorEnv,
   type VectorInfo,
   type VectorResetResult,
   type VectorStepResult,
 } from './vector-env.js';
 export { renderEpisode, writeEpisodeSvg, type EpisodeSvgOptions } from './render/episode.js';
 export { tolerance, type Sigmoid, type ToleranceOptions } from './rewards.js';
+export { SyncVectorEnv, rescaleAction } from './user-env.js';
+export { box } from './spaces.js';
 export type {
   Box,
   Env,
+  EnvFactory,
+  VectorEnv,
   EnvInfo,
   EnvState,
   RenderOptions,

@@ -64,7 +64,7 @@ export interface StateShape {
 }
 
 /**
- * Checks that `state` came from {@link Env.getState} of an environment of the same task.
+ * Checks that `state` came from {@link DmcEnv.getState} of an environment of the same task.
  * @throws TypeError when it is not such an object; RangeError when a size or the task differs.
  */
 export function checkEnvState(state: unknown, shape: StateShape, where: string): EnvState {

@@ -14,7 +14,7 @@ import { frameSize, resetSeed, seedOption } from './options.js';
 import { taskDefinition, type MakeEnvOptions } from './registry.js';
 import { batchedBox, box } from './spaces.js';
 import type { TaskDefinition } from './task.js';
-import type { Box, EnvState, RenderOptions, ResetOptions } from './types.js';
+import type { Box, EnvState, RenderOptions, ResetOptions, VectorEnv } from './types.js';
 import { checkActionVector, describeType } from './validate.js';
 
 /** Per-copy facts of a vector step. */
@@ -23,14 +23,14 @@ export interface VectorInfo {
   readonly elapsedSteps: Int32Array;
 }
 
-/** What {@link VectorEnv.reset} returns. */
+/** What {@link DmcVectorEnv.reset} returns. */
 export interface VectorResetResult {
   /** `numEnvs × observationSize` first observations, row-major. */
   readonly obs: Float32Array;
   readonly info: VectorInfo;
 }
 
-/** What {@link VectorEnv.step} returns. All arrays are fresh and may be kept. */
+/** What {@link DmcVectorEnv.step} returns. All arrays are fresh and may be kept. */
 export interface VectorStepResult {
   /** `numEnvs × observationSize` observations, row-major. */
   readonly obs: Float32Array;
@@ -45,8 +45,8 @@ export interface VectorStepResult {
 
 const MAX_COPIES = 4096;
 
-/** `numEnvs` copies of a DMC task. Create it with {@link makeVectorEnv}. */
-export class VectorEnv {
+/** `numEnvs` copies of a DMC task ({@link VectorEnv}). Create it with {@link makeVectorEnv}. */
+export class DmcVectorEnv implements VectorEnv<EnvState> {
   readonly name: string;
   readonly numEnvs: number;
   /** Space of one copy's observation, shape `[observationSize]`. */
@@ -136,13 +136,13 @@ export class VectorEnv {
     return { obs, rewards, terminated: new Uint8Array(this.numEnvs), truncated, info: { elapsedSteps } };
   }
 
-  /** Copies of every copy's state (see {@link Env.getState}). */
+  /** Copies of every copy's state (see {@link DmcEnv.getState}). */
   getState(): EnvState[] {
     return this.open('getState').map((episode) => episode.getState());
   }
 
   /**
-   * Restores states from {@link VectorEnv.getState} (or single envs of the same task); copies
+   * Restores states from {@link DmcVectorEnv.getState} (or single envs of the same task); copies
    * at the time limit autoreset on the next step.
    */
   setState(states: readonly EnvState[]): void {
@@ -189,11 +189,11 @@ export class VectorEnv {
  * matches `makeEnv(name, { seed: seed + i })`. Synchronous: `await loadMujoco()` once before.
  * @throws RangeError when `numEnvs` is not an integer in [1, 4096]; as {@link makeEnv} otherwise.
  */
-export function makeVectorEnv(name: string, numEnvs: number, options?: MakeEnvOptions): VectorEnv {
+export function makeVectorEnv(name: string, numEnvs: number, options?: MakeEnvOptions): DmcVectorEnv {
   const definition = taskDefinition(name, 'makeVectorEnv');
   if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > MAX_COPIES) {
     throw new RangeError(`makeVectorEnv: numEnvs: expected an integer in [1, ${MAX_COPIES}], got ${String(numEnvs)}`);
   }
   const seed = seedOption(options, 'makeVectorEnv');
-  return new VectorEnv(definition, numEnvs, seed);
+  return new DmcVectorEnv(definition, numEnvs, seed);
 }

@@ -4,22 +4,30 @@
 // episode boundary, log and store the finished episodes, reset; act (uniformly at random through
 // the seeding phase), step, record; update (the burst at seedSteps, then one per env step).
 import type { TDMPC2 } from '../agent/agent.js';
-import type { VectorEnv } from '../envs/vector-env.js';
+import type { Env, VectorEnv } from '../envs/types.js';
+import { isVectorEnv } from '../envs/user-env.js';
 import type { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { evaluateAgent } from './evaluate.js';
 import type { CurvePoint } from './plot.js';
 import type { ReplayBuffer } from './replay-buffer.js';
 import type { RunFiles, TrainRow } from './run-files.js';
-import { envStateToJson, removeOldReplays, replayFileName, writeReplay, type TrainerState } from './state.js';
+import { envStateFormat, removeOldReplays, replayFileName, saveEnvStates, writeReplay, type EnvStateFormat, type TrainerState } from './state.js';
 import type { LossAverages, TrainerEvent, TrainSummary } from './trainer.js';
 
 /** Everything the loop runs on, prepared (and restored, when resuming) by the Trainer. */
 export interface LoopSetup {
+  /** The task or env name (logs, errors, checkpoints). */
   task: string;
   agent: TDMPC2;
   envs: VectorEnv;
-  evalEnvs: VectorEnv | null;
+  /** Evaluation: a vector env runs one episode per copy, a single env `evalEpisodes` in turn. */
+  evalEnvs: Env | VectorEnv | null;
+  evalEpisodes: number;
+  /** How the envs' states are checkpointed. */
+  envStateFormat: EnvStateFormat;
+  /** Seed of the first reset (copy i: seed + i) for envs not seeded at construction; null: unseeded reset. */
+  firstResetSeed: number | null;
   buffer: ReplayBuffer;
   files: RunFiles;
   seedRng: RngStream;
@@ -37,6 +45,9 @@ export interface LoopSetup {
 }
 
 const UPDATE_KEYS = ['consistencyLoss', 'rewardLoss', 'valueLoss', 'totalLoss', 'gradNorm', 'piLoss', 'piGradNorm', 'piEntropy', 'piScale'] as const;
+
+/** Observations as a Float32Array (the DMC envs return one; a user env's vector env may not). */
+const asFloat32 = (x: ArrayLike<number>): Float32Array => (x instanceof Float32Array ? x : Float32Array.from(x));
 
 /** Whether a multiple of `every` lies in the steps [from, from + n). */
 const crosses = (from: number, n: number, every: number) => Math.floor((from + n - 1) / every) > Math.floor((from - 1) / every);
@@ -156,10 +167,22 @@ export class TrainingLoop {
     };
   }
 
+  /** The vector env's observations as a Float32Array of N·O finite values (a user's VectorEnv is checked here). */
+  #checkedObs(obs: ArrayLike<number>, call: string): Float32Array {
+    const x = asFloat32(obs);
+    const want = this.#N * this.#O;
+    if (x.length !== want) throw new RangeError(`${this.#s.task}.${call}: obs: expected ${want} values (${this.#N} envs × ${this.#O}), got ${x.length}`);
+    for (let k = 0; k < want; k++)
+      if (!Number.isFinite(x[k]!)) throw new RangeError(`${this.#s.task}.${call}: obs[${k}] (copy ${Math.floor(k / this.#O)}) is ${x[k]}, not finite`);
+    return x;
+  }
+
   /** Resets every copy and starts its episode record with the first observation. */
   #startEpisodes(): void {
     const [N, O, A] = [this.#N, this.#O, this.#A];
-    this.#obs = this.#s.envs.reset().obs;
+    const seed = this.#s.firstResetSeed;
+    this.#s.firstResetSeed = null;
+    this.#obs = this.#checkedObs(this.#s.envs.reset(seed === null ? undefined : { seed }).obs, 'reset');
     for (let i = 0; i < N; i++) {
       this.#epObs[i]!.set(this.#obs.subarray(i * O, (i + 1) * O), 0);
       this.#epAct[i]!.fill(NaN, 0, A);
@@ -182,20 +205,24 @@ export class TrainingLoop {
       for (let k = 0; k < N * A; k++) actions[k] = 2 * u[k]! - 1;
     }
     const out = s.envs.step(actions);
-    this.#obs = out.obs;
+    this.#obs = this.#checkedObs(out.obs, 'step');
     const t = this.#epLen;
     let ended = 0;
     for (let i = 0; i < N; i++) {
-      if (out.terminated[i]) throw new Error(`${s.task}: the environment reported a termination, which non-episodic training does not support (HEAD raises too)`);
-      this.#epObs[i]!.set(out.obs.subarray(i * O, (i + 1) * O), t * O);
+      if (out.terminated[i])
+        throw new Error(`${s.task}: copy ${i} reported a termination at step ${t}, which non-episodic training does not support (HEAD raises too; see the Env contract)`);
+      if (!Number.isFinite(Number(out.rewards[i]))) throw new RangeError(`${s.task}.step: copy ${i}: reward ${String(out.rewards[i])} at step ${t} is not a finite number`);
+      this.#epObs[i]!.set(this.#obs.subarray(i * O, (i + 1) * O), t * O);
       this.#epAct[i]!.set(actions.subarray(i * A, (i + 1) * A), t * A);
-      this.#epRew[i]![t] = out.rewards[i]!;
-      this.#epReturn[i]! += out.rewards[i]!;
+      const reward = Number(out.rewards[i]);
+      this.#epRew[i]![t] = reward;
+      this.#epReturn[i]! += reward;
       this.#firstSteps[i] = false;
-      ended += out.truncated[i]!;
+      ended += out.truncated[i] ? 1 : 0;
     }
     this.#epLen += 1;
-    if (ended !== 0 && ended !== N) throw new Error(`${s.task}: environment copies ended their episodes at different steps; the trainer needs them in lockstep`);
+    if (ended !== 0 && ended !== N)
+      throw new Error(`${s.task}: environment copies ended their episodes at different steps; with numEnvs > 1 the trainer needs them in lockstep (use numEnvs 1 for episodes of varying length)`);
     return ended === N;
   }
 
@@ -263,10 +290,10 @@ export class TrainingLoop {
   /** SPEC §12: the eval copies, one episode each, in eval mode. */
   #evaluate(): void {
     const s = this.#s;
-    const r = evaluateAgent(s.agent, s.evalEnvs!);
+    const r = evaluateAgent(s.agent, s.evalEnvs!, { episodes: s.evalEpisodes });
     const step = this.#step;
     this.#lastEvalStep = step;
-    const episodes = s.evalEnvs!.numEnvs;
+    const episodes = r.returns.length;
     const row = { step, episode: this.#episode, return_mean: r.mean, return_min: r.min, return_max: r.max, length_mean: r.length, episodes, elapsed_s: this.#elapsed() };
     s.files.appendEval(row);
     s.files.appendMetrics({ type: 'eval', ...row });
@@ -289,8 +316,9 @@ export class TrainingLoop {
       seedSteps: s.seedSteps,
       replayFile,
       seedActionsRng: s.seedRng.state(),
-      envStates: s.envs.getState().map(envStateToJson),
-      evalEnvStates: s.evalEnvs ? s.evalEnvs.getState().map(envStateToJson) : null,
+      envStates: saveEnvStates(s.envs, s.envStateFormat) ?? [],
+      evalEnvStates: s.evalEnvs && isVectorEnv(s.evalEnvs) ? saveEnvStates(s.evalEnvs, envStateFormat(s.evalEnvs)) : null,
+      envStateFormat: s.envStateFormat,
       lastEvalStep: this.#lastEvalStep,
       elapsed: this.#elapsed(),
     };

@@ -6,7 +6,8 @@ import { readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { tensorsCrc32 } from '../agent/checkpoint.js';
-import type { EnvState } from '../envs/types.js';
+import type { EnvState, VectorEnv } from '../envs/types.js';
+import { DmcVectorEnv } from '../envs/vector-env.js';
 import { readSafeTensors, serializeSafeTensors } from '../io/safetensors.js';
 import type { RngState } from '../nn/rng.js';
 import type { ReplayBuffer, ReplayMeta } from './replay-buffer.js';
@@ -29,10 +30,15 @@ export interface TrainerState {
   replayFile: string;
   /** Stream of the seeding phase's uniform actions. */
   seedActionsRng: RngState;
-  /** The training copies at the episode boundary where the checkpoint was taken. */
-  envStates: JsonEnvState[];
+  /** The training copies at the episode boundary where the checkpoint was taken (see envStateFormat). */
+  envStates: unknown[];
   /** The evaluation copies (their random streams continue across evaluations). */
-  evalEnvStates: JsonEnvState[] | null;
+  evalEnvStates: unknown[] | null;
+  /**
+   * How envStates are stored: `dmc` (JsonEnvState, the built-in tasks; also when absent), `json`
+   * (a user env's getState() results as JSON), `none` (the env has no getState: not restored).
+   */
+  envStateFormat?: EnvStateFormat;
   /** The last step an evaluation ran at (−1: none yet). */
   lastEvalStep: number;
   /** Wall seconds trained before this checkpoint (for steps/s and elapsed across resumes). */
@@ -71,6 +77,28 @@ export function envStateFromJson(s: JsonEnvState, source: string): EnvState {
     elapsedSteps: s.elapsedSteps,
     observation: Float32Array.from(s.observation),
   };
+}
+
+export type EnvStateFormat = 'dmc' | 'json' | 'none';
+
+/** How the states of `envs` are checkpointed. */
+export function envStateFormat(envs: VectorEnv): EnvStateFormat {
+  if (envs instanceof DmcVectorEnv) return 'dmc';
+  return typeof envs.getState === 'function' && typeof envs.setState === 'function' ? 'json' : 'none';
+}
+
+/** The states of `envs` in the checkpoint's form (null for `none`). */
+export function saveEnvStates(envs: VectorEnv, format: EnvStateFormat): unknown[] | null {
+  if (format === 'dmc') return (envs as DmcVectorEnv).getState().map(envStateToJson);
+  if (format === 'json') return JSON.parse(JSON.stringify(envs.getState!())) as unknown[];
+  return null;
+}
+
+/** Restores states saved by {@link saveEnvStates} (nothing for `none`: the envs start fresh episodes). */
+export function restoreEnvStates(envs: VectorEnv, states: unknown[] | null, format: EnvStateFormat, source: string): void {
+  if (format === 'none' || states === null) return;
+  if (format === 'dmc') (envs as DmcVectorEnv).setState(states.map((s) => envStateFromJson(s as JsonEnvState, source)));
+  else if (typeof envs.setState === 'function') envs.setState(states);
 }
 
 export function replayFileName(step: number): string {

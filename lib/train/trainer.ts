@@ -27,6 +27,8 @@ import { readCheckpoint } from '../agent/checkpoint.js';
 import type { UpdateInfo } from '../agent/update.js';
 import type { ModelSize, TdMpc2Options } from '../config.js';
 import { loadMujoco } from '../envs/mujoco.js';
+import type { Env, EnvFactory, VectorEnv } from '../envs/types.js';
+import { checkEnv, checkVectorEnv, envName, isVectorEnv, SyncVectorEnv } from '../envs/user-env.js';
 import { makeVectorEnv } from '../envs/vector-env.js';
 import type { Device } from '../nn/device.js';
 import { RngStream } from '../nn/rng.js';
@@ -35,15 +37,34 @@ import { TrainingLoop } from './loop.js';
 import type { CurvePoint } from './plot.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import { RunFiles } from './run-files.js';
-import { envStateFromJson, readReplay, type TrainerState } from './state.js';
+import { envStateFormat, readReplay, restoreEnvStates, type TrainerState } from './state.js';
 
 /** Agent options the trainer sets itself (from the task and its own options). */
 type TaskKeys = 'obsDim' | 'actionDim' | 'episodeLength';
 
-/** Options of {@link Trainer}. Top-level options win over the same keys in `config`. */
+/** Where training episodes come from: your env object, a vector env, or a factory of env copies. */
+export type EnvSource = Env | VectorEnv | EnvFactory;
+
+/**
+ * Options of {@link Trainer}: a built-in `task` or your own `env` (exactly one). Top-level options
+ * win over the same keys in `config`.
+ */
 export interface TrainerOptions {
-  /** Task name (see `listTasks()`), e.g. `cartpole-swingup`. */
-  task: string;
+  /** Built-in task name (see `listTasks()`), e.g. `cartpole-swingup`. */
+  task?: string;
+  /**
+   * Your environment instead of a built-in task (see {@link Env} for the contract): one
+   * {@link Env} object (numEnvs must be 1), a {@link VectorEnv}, or a factory `(index) => Env`
+   * that makes `numEnvs` training copies (and the evaluation copies). The trainer seeds each copy
+   * at its first reset (`seed + i`), and closes the envs it made from a factory.
+   */
+  env?: EnvSource;
+  /**
+   * The evaluation environment when `env` is given: an {@link Env} (runs `evalEpisodes` episodes
+   * in turn), a {@link VectorEnv} (one episode per copy) or a factory (`evalEpisodes` copies made
+   * with indices 10000 + i). @defaultValue `env` itself when it is an object, else the factory
+   */
+  evalEnv?: EnvSource;
   /** Environment steps to train for; training stops at the first episode boundary at or after it. @defaultValue 10_000_000 (SPEC §2) */
   steps?: number;
   /** Seed of the agent, the replay sampling and the environments (copy i: seed + i). @defaultValue 1 */
@@ -107,10 +128,15 @@ function checkCount(name: string, v: unknown, lo: number): number {
 }
 
 
-/** The serialisable options (what config.json keeps and `resume` reads back). */
-function serialisable(o: TrainerOptions): Omit<TrainerOptions, 'logger' | 'signal'> {
-  const { logger: _l, signal: _s, ...rest } = o;
-  return rest;
+/** The serialisable options (what config.json keeps and `resume` reads back; a user env only by name). */
+function serialisable(o: TrainerOptions): Omit<TrainerOptions, 'logger' | 'signal' | 'env' | 'evalEnv'> & { envName?: string } {
+  const { logger: _l, signal: _s, env, evalEnv: _e, ...rest } = o;
+  return env === undefined ? rest : { ...rest, envName: sourceName(env) };
+}
+
+/** The name of an env source for logs and the run directory. */
+function sourceName(src: EnvSource): string {
+  return typeof src === 'function' ? (src.name !== '' ? src.name : 'env') : envName(src);
 }
 
 export class Trainer {
@@ -121,18 +147,33 @@ export class Trainer {
 
   constructor(options: TrainerOptions, internal: { resume?: boolean } = {}) {
     if (options === null || typeof options !== 'object') throw new TypeError(`Trainer: expected an options object, got ${String(options)}`);
-    if (typeof options.task !== 'string' || options.task === '') throw new TypeError(`Trainer: options.task: expected a task name, got ${String(options.task)}`);
+    if ((options.task === undefined) === (options.env === undefined))
+      throw new TypeError('Trainer: expected exactly one of options.task (a built-in task name) and options.env (your Env, VectorEnv or env factory)');
+    if (options.task !== undefined && (typeof options.task !== 'string' || options.task === ''))
+      throw new TypeError(`Trainer: options.task: expected a task name, got ${String(options.task)}`);
+    for (const k of ['env', 'evalEnv'] as const) {
+      const v = options[k];
+      if (v !== undefined && typeof v !== 'function' && (v === null || typeof v !== 'object'))
+        throw new TypeError(`Trainer: options.${k}: expected an Env, a VectorEnv or a factory (index) => Env, got ${String(v)}`);
+    }
+    if (options.evalEnv !== undefined && options.env === undefined) throw new TypeError('Trainer: options.evalEnv needs options.env (built-in tasks make their own evaluation copies)');
     for (const [k, lo] of [['steps', 1], ['seed', 0], ['saveEvery', 1], ['evalFreq', 1], ['evalEpisodes', 0], ['numEnvs', 1], ['seedSteps', 1], ['updateLogEvery', 1]] as const)
       if (options[k] !== undefined) checkCount(k, options[k], lo);
     if (options.logger !== undefined && typeof options.logger !== 'function') throw new TypeError('Trainer: options.logger: expected a function');
     this.options = Object.freeze({ ...options });
-    this.logDir = resolve(options.logDir ?? join('runs', `${options.task}-s${options.seed ?? 1}`));
+    this.logDir = resolve(options.logDir ?? join('runs', `${this.name}-s${options.seed ?? 1}`));
     this.#resume = internal.resume ?? false;
+  }
+
+  /** The task name, or your env's name. */
+  get name(): string {
+    return this.options.task ?? sourceName(this.options.env!);
   }
 
   /**
    * A trainer that continues the run in `dir` from its checkpoint: the options come from its
-   * config.json, with `overrides` on top (e.g. more `steps`, another `device`, a `logger`).
+   * config.json, with `overrides` on top (e.g. more `steps`, another `device`, a `logger`). A run
+   * on your own env needs it again: `Trainer.resume(dir, { env })`.
    */
   static resume(dir: string, overrides: Partial<TrainerOptions> = {}): Trainer {
     const path = join(dir, 'config.json');
@@ -143,8 +184,12 @@ export class Trainer {
       const code = (e as NodeJS.ErrnoException).code;
       throw new Error(`${path}: cannot resume (${code ?? `corrupted JSON: ${(e as Error).message}`}); is ${dir} a training run directory?`);
     }
-    if (!saved.options || typeof saved.options.task !== 'string') throw new RangeError(`${path}: corrupted run config (no options.task)`);
-    return new Trainer({ ...saved.options, ...overrides, logDir: dir }, { resume: true });
+    const o = saved.options as (TrainerOptions & { envName?: string }) | undefined;
+    if (!o || (typeof o.task !== 'string' && typeof o.envName !== 'string')) throw new RangeError(`${path}: corrupted run config (no options.task)`);
+    if (o.envName !== undefined && overrides.env === undefined)
+      throw new TypeError(`${path}: the run trained on your env '${o.envName}'; pass it again: Trainer.resume(dir, { env })`);
+    const { envName: _n, ...rest } = o;
+    return new Trainer({ ...rest, ...overrides, logDir: dir }, { resume: true });
   }
 
   /** The agent being trained (after run() started). */
@@ -158,7 +203,7 @@ export class Trainer {
 
   /** Trains; resolves when training is done (or stopped by `signal`). */
   async run(): Promise<TrainSummary> {
-    await loadMujoco();
+    if (this.options.task !== undefined) await loadMujoco();
     const cleanup: Array<{ dispose(): void } | { close(): void }> = [];
     try {
       const loop = await this.#setUp(cleanup);
@@ -171,17 +216,57 @@ export class Trainer {
     }
   }
 
+  /** The training copies: the built-in task's, or yours (checked against the Env contract). */
+  #trainingEnvs(N: number, seed: number, cleanup: Array<{ dispose(): void } | { close(): void }>): VectorEnv {
+    const o = this.options;
+    if (o.task !== undefined) {
+      const envs = makeVectorEnv(o.task, N, { seed });
+      cleanup.push(envs);
+      return envs;
+    }
+    const src = o.env!;
+    if (typeof src === 'function') {
+      const envs = SyncVectorEnv.fromFactory(src, N);
+      cleanup.push(envs);
+      return envs;
+    }
+    if (isVectorEnv(src)) {
+      const d = checkVectorEnv(src, 'Trainer: options.env');
+      if (o.numEnvs !== undefined && o.numEnvs !== d.numEnvs)
+        throw new RangeError(`Trainer: options.numEnvs ${o.numEnvs} differs from the vector env's numEnvs ${d.numEnvs}`);
+      return src;
+    }
+    if (N !== 1) throw new RangeError(`Trainer: options.numEnvs ${N} needs N env copies: pass a factory (index) => Env as options.env, not one Env object`);
+    return new SyncVectorEnv([src]);
+  }
+
+  /** The evaluation envs: the built-in task's copies, or options.evalEnv / env (see TrainerOptions). */
+  #evalEnvs(episodes: number, seed: number, cleanup: Array<{ dispose(): void } | { close(): void }>): Env | VectorEnv {
+    const o = this.options;
+    if (o.task !== undefined) {
+      const envs = makeVectorEnv(o.task, episodes, { seed });
+      cleanup.push(envs);
+      return envs;
+    }
+    const src = o.evalEnv ?? o.env!;
+    if (typeof src !== 'function') return src;
+    const envs = SyncVectorEnv.fromFactory((i) => src(EVAL_SEED_OFFSET + i), episodes);
+    cleanup.push(envs);
+    envs.reset({ seed }); // seeds copy i with seed + i once; later evaluations continue the streams
+    return envs;
+  }
+
   /** Environments, agent, buffer and files for a fresh run, or restored from the checkpoint. */
   async #setUp(cleanup: Array<{ dispose(): void } | { close(): void }>): Promise<TrainingLoop> {
     const o = this.options;
-    const N = o.numEnvs ?? 1;
+    const N = o.numEnvs ?? (o.env !== undefined && typeof o.env === 'object' && isVectorEnv(o.env) ? o.env.numEnvs : 1);
     const seed = o.seed ?? 1;
-    const envs = makeVectorEnv(o.task, N, { seed });
-    cleanup.push(envs);
+    const name = this.name;
+    const envs = this.#trainingEnvs(N, seed, cleanup);
     const O = envs.singleObservationSpace.shape[0]!;
     const A = envs.singleActionSpace.shape[0]!;
     const T = envs.maxEpisodeSteps;
-    const files = new RunFiles(this.logDir, `${o.task}: evaluation return`);
+    const files = new RunFiles(this.logDir, `${name}: evaluation return`);
 
     // The agent: fresh, or the checkpoint's with its training state.
     let resumed: TrainerState | null = null;
@@ -195,7 +280,7 @@ export class Trainer {
         throw new Error(e.message.startsWith(files.checkpoint) ? e.message : `${files.checkpoint}: ${e.message}`);
       });
       cleanup.push(agent);
-      resumed = await readTrainerState(files.checkpoint, o.task, N, agent, { O, A, T });
+      resumed = await readTrainerState(files.checkpoint, name, N, agent, { O, A, T });
       if (resumed.step >= agent.cfg.steps)
         throw new RangeError(`${files.checkpoint}: the run already reached step ${resumed.step} of ${agent.cfg.steps}; resume with more steps to continue`);
     } else {
@@ -231,16 +316,21 @@ export class Trainer {
       device: agent.device,
     });
     cleanup.push(buffer);
-    const evalEnvs = cfg.evalEpisodes > 0 ? makeVectorEnv(o.task, cfg.evalEpisodes, { seed: seed + EVAL_SEED_OFFSET }) : null;
-    if (evalEnvs) cleanup.push(evalEnvs);
+    const evalEnvs = cfg.evalEpisodes > 0 ? this.#evalEnvs(cfg.evalEpisodes, seed + EVAL_SEED_OFFSET, cleanup) : null;
+    if (evalEnvs && o.env !== undefined) {
+      const d = isVectorEnv(evalEnvs) ? checkVectorEnv(evalEnvs, 'Trainer: options.evalEnv') : checkEnv(evalEnvs, 'Trainer: options.evalEnv');
+      if (d.obsDim !== O || d.actionDim !== A)
+        throw new RangeError(`Trainer: options.evalEnv has obsDim ${d.obsDim} and actionDim ${d.actionDim}, the training env ${O} and ${A}`);
+    }
+    const stateFormat = envStateFormat(envs);
     const seedRng = new RngStream(cfg.seed, STREAMS.seedActions);
     const evalPoints: CurvePoint[] = [];
-    const runConfig = { tdmpc2: 'run', task: o.task, options: serialisable({ ...o, logDir: undefined }), agent: agent.options, resolved: cfg, seedSteps };
+    const runConfig = { tdmpc2: 'run', task: name, options: serialisable({ ...o, logDir: undefined }), agent: agent.options, resolved: cfg, seedSteps };
     if (resumed) {
       await readReplay(join(this.logDir, resumed.replayFile), buffer, resumed.step);
-      envs.setState(resumed.envStates.map((s) => envStateFromJson(s, files.checkpoint)));
-      if (evalEnvs && resumed.evalEnvStates?.length === cfg.evalEpisodes)
-        evalEnvs.setState(resumed.evalEnvStates.map((s) => envStateFromJson(s, files.checkpoint)));
+      restoreEnvStates(envs, resumed.envStates, resumed.envStateFormat ?? 'dmc', files.checkpoint);
+      if (evalEnvs && isVectorEnv(evalEnvs) && resumed.evalEnvStates?.length === evalEnvs.numEnvs)
+        restoreEnvStates(evalEnvs, resumed.evalEnvStates, envStateFormat(evalEnvs), files.checkpoint);
       seedRng.restore(resumed.seedActionsRng);
       files.resume(resumed.step);
       files.writeConfig({ ...runConfig, resumedAt: resumed.step });
@@ -250,7 +340,7 @@ export class Trainer {
     }
     this.#emit({
       type: 'start',
-      task: o.task,
+      task: name,
       steps: cfg.steps,
       numEnvs: N,
       seedSteps,
@@ -260,10 +350,14 @@ export class Trainer {
       resumedAt: resumed ? resumed.step : null,
     });
     return new TrainingLoop({
-      task: o.task,
+      task: name,
       agent,
       envs,
       evalEnvs,
+      evalEpisodes: cfg.evalEpisodes,
+      envStateFormat: stateFormat,
+      // Built-in copies are seeded when made; yours at their first reset (a resumed run continues).
+      firstResetSeed: o.env !== undefined && !resumed ? seed : null,
       buffer,
       files,
       seedRng,

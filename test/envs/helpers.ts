@@ -1,5 +1,5 @@
 /** Shared helpers of the environment tests. */
-import type { Env } from '../../lib/envs/index.js';
+import type { DmcEnv as Env } from '../../lib/envs/index.js';
 import { Rng } from '../../lib/envs/rng.js';
 
 /** Maps an observation (and the decision index) to an action. */

@@ -1,6 +1,6 @@
 /** Boundary checks: bad arguments throw TypeError/RangeError naming the env, the argument, expected and actual, and change nothing. */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadMujoco, makeEnv, type Env } from '../../lib/envs/index.js';
+import { loadMujoco, makeEnv, type DmcEnv as Env } from '../../lib/envs/index.js';
 
 beforeAll(async () => {
   await loadMujoco();

@@ -19,7 +19,7 @@ const SIZE = /^<svg\b[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"/;
 const keyTime = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(6).replace(/0+$/, ''));
 
 /**
- * Combines frames from {@link Env.render} into one animated SVG document.
+ * Combines frames from {@link DmcEnv.render} into one animated SVG document.
  * @throws TypeError when `frames` is not an array of SVG strings; RangeError when it is empty
  *   or `fps` is not a positive finite number.
  */
