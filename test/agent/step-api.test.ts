@@ -10,7 +10,7 @@ const TINY = { obsDim: 2, actionDim: 1, episodeLength: 40, mpc: false, latentDim
 
 /** One episode of the env acted by the agent, observed step by step; returns its entries. */
 function playEpisode(agent: TDMPC2, env: PointLineEnv, seed?: number, envId = 0) {
-  let obs = Float32Array.from(env.reset(seed === undefined ? undefined : { seed }).obs);
+  let obs: Float32Array = Float32Array.from(env.reset(seed === undefined ? undefined : { seed }).obs);
   const entries = { obs: [...obs], action: [NaN], reward: [NaN] };
   let first = true;
   for (;;) {
@@ -62,7 +62,7 @@ describe('agent.observe / update', () => {
     const agent = new TDMPC2(TINY);
     try {
       const envs = [new PointLineEnv(), new PointLineEnv()];
-      const obs = envs.map((e, i) => Float32Array.from(e.reset({ seed: i }).obs));
+      const obs: Float32Array[] = envs.map((e, i) => Float32Array.from(e.reset({ seed: i }).obs));
       let ended = 0;
       // Interleave the two envs' steps.
       while (ended < 2) {
