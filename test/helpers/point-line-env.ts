@@ -3,18 +3,7 @@
 // a ∈ [-1, 1] moves x by 0.25·a (x clipped to [-2, 2]), reward max(0, 1 − |x − goal|) per step.
 // Episodes are truncated after a length drawn in [minSteps, maxEpisodeSteps] (varying lengths).
 import { box, type Box, type Env, type ResetOptions } from '../../lib/index.js';
-
-/** A small seeded generator (mulberry32), so the env is reproducible from reset({ seed }). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as mulberry32 } from './random.js';
 
 export interface PointLineState {
   x: number;
