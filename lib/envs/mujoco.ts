@@ -5,7 +5,9 @@
  * it compiles ~10 MB of wasm, and one instance can hold many models and datas. Each worker
  * thread that imports this file gets its own instance, as the module requires.
  */
-import loadMujocoModule from '@mujoco/mujoco';
+// Types only: the module itself is loaded by a dynamic import() in loadMujoco(). `@mujoco/mujoco`
+// is ESM-only and Node 20 cannot require() ESM, so the CommonJS build (dist/index.cjs) keeps this
+// import() as it is; a static import would become a require() there and fail to load.
 import type { MainModule } from '@mujoco/mujoco';
 
 /** The instantiated MuJoCo WebAssembly module (embind API of `@mujoco/mujoco`). */
@@ -23,10 +25,12 @@ let loaded: Mujoco | undefined;
  * @returns the module, for callers who want to use the MuJoCo API directly.
  */
 export function loadMujoco(): Promise<Mujoco> {
-  loading ??= loadMujocoModule().then((module) => {
-    loaded = module;
-    return module;
-  });
+  loading ??= import('@mujoco/mujoco')
+    .then(({ default: createModule }) => createModule())
+    .then((module) => {
+      loaded = module;
+      return module;
+    });
   return loading;
 }
 
