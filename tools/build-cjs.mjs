@@ -89,4 +89,5 @@ const walk = (dir) => {
   }
 };
 walk(dist);
-process.stdout.write(`build-cjs: ${relative(root, output)} (${(code.length / 1024).toFixed(0)} KiB) and ${declarations} .d.cts declarations\n`);
+// stderr: `npm pack --json` runs this (prepare) and parses its own stdout.
+process.stderr.write(`build-cjs: ${relative(root, output)} (${(code.length / 1024).toFixed(0)} KiB) and ${declarations} .d.cts declarations\n`);

@@ -3,7 +3,8 @@
 //   1. `npm pack` with prebuilds/ present; the tarball holds only package.json "files".
 //   2. Install it into a fresh project with every compiler hidden (CC/CXX=false, cmake and
 //      node-gyp unreachable): the prebuilt binary must load; import it, make an env and an
-//      agent, and act.
+//      agent, and act. Then require() it from a CommonJS file (dist/index.cjs): the same exports
+//      and the same binary as the ESM import.
 //   3. Pack again without prebuilds/ and install: the install script must fall back to the
 //      node-gyp CPU build from the shipped sources.
 // Needs prebuilds/linux-x64/tdmpc2.node (npm run prebuild) and network access to the npm registry
@@ -59,6 +60,23 @@ console.log(JSON.stringify({ binary: b.binary, isa: b.cpu.isa, cuda: b.cuda.avai
 env.close(); agent.dispose();
 `;
 
+// The same package from CommonJS (Node 20 cannot require() ESM: this is dist/index.cjs), then
+// the ESM build in the same process for comparison.
+const SMOKE_CJS = `
+const tdmpc2 = require('tdmpc2');
+(async () => {
+  await tdmpc2.loadMujoco();
+  const env = tdmpc2.makeEnv('cartpole-swingup', { seed: 1 });
+  env.reset({ seed: 1 });
+  const step = env.step(new Float32Array([0.5]));
+  env.close();
+  if (!Number.isFinite(step.reward)) throw new Error('bad step');
+  const esm = await import('tdmpc2');
+  console.log(JSON.stringify({ resolved: require.resolve('tdmpc2'), binary: tdmpc2.backends().binary.path, esmBinary: esm.backends().binary.path,
+    keys: Object.keys(tdmpc2).sort(), esmKeys: Object.keys(esm).sort() }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
 function installAndRun(tarball, { hideCompilers }) {
   const dir = mkdtempSync(join(tmpdir(), 'tdmpc2-user-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', type: 'module', private: true }));
@@ -83,8 +101,14 @@ function installAndRun(tarball, { hideCompilers }) {
   writeFileSync(join(dir, 'smoke.mjs'), SMOKE);
   const out = sh(process.execPath, ['smoke.mjs'], { cwd: dir, env });
   const result = JSON.parse(out.trim().split('\n').pop());
+  writeFileSync(join(dir, 'smoke.cjs'), SMOKE_CJS);
+  const cjs = JSON.parse(sh(process.execPath, ['smoke.cjs'], { cwd: dir, env }).trim().split('\n').pop());
+  if (!cjs.resolved.endsWith('/node_modules/tdmpc2/dist/index.cjs')) fail(`require('tdmpc2') resolved to ${cjs.resolved}, not dist/index.cjs`);
+  if (cjs.binary !== result.binary.path || cjs.esmBinary !== result.binary.path)
+    fail(`the CommonJS build loaded ${cjs.binary}, the ESM build ${result.binary.path}: expected the same binary`);
+  if (JSON.stringify(cjs.keys) !== JSON.stringify(cjs.esmKeys)) fail(`CommonJS exports ${cjs.keys} differ from ESM exports ${cjs.esmKeys}`);
   rmSync(dir, { recursive: true, force: true });
-  return { ...result, installSeconds };
+  return { ...result, cjs: { binary: cjs.binary, exports: cjs.keys.length }, installSeconds };
 }
 
 function dirnameOf(p) {
