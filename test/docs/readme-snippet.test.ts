@@ -38,7 +38,7 @@ describe('README usage snippet', () => {
       join(project, 'tsconfig.json'),
       JSON.stringify({
         extends: join(repoRoot, 'tsconfig.json'),
-        compilerOptions: { rootDir: '.', outDir: 'out', declaration: false, sourceMap: false, typeRoots: [join(repoRoot, 'node_modules/@types')] },
+        compilerOptions: { rootDir: '.', outDir: 'out', noEmitOnError: true, declaration: false, sourceMap: false, typeRoots: [join(repoRoot, 'node_modules/@types')] },
         include: ['usage.ts'], // replaces the repository's include (lib/**)
       }),
     );
