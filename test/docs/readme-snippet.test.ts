@@ -44,8 +44,8 @@ describe('README usage snippet', () => {
     );
   }, 120_000);
 
-  test('the snippet is the core API: env, agent, act loop, replay buffer, update', () => {
-    for (const used of ["from 'tdmpc2'", 'loadMujoco()', 'makeEnv(', 'new TDMPC2(', '.act(', 'new ReplayBuffer(', '.update(']) expect(code).toContain(used);
+  test('the snippet is the core API: env, agent, act loop, observe into the replay buffer, update', () => {
+    for (const used of ["from 'tdmpc2'", 'loadMujoco()', 'makeEnv(', 'new TDMPC2(', '.act(', '.step(', '.observe(', '.update(']) expect(code).toContain(used);
   });
 
   test('it type-checks against the package types and runs', () => {
