@@ -2,21 +2,23 @@
 // compiled by tsc from examples/ (which type-checks them) and imported by the package name, so
 // 'tdmpc2' resolves through package.json "exports" to dist/ exactly as for an installed copy.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, test } from 'vitest';
 
-const root = join(import.meta.dirname, '..', '..');
+import { backends } from '../../lib/index.js';
+import { buildDist, repoRoot as root } from '../helpers/build-dist.js';
+
 const out = join(root, 'examples', 'dist');
 
 function run(file: string): string {
+  // The examples load whatever binary the package loads; TDMPC2_ADDON (the node-gyp CI pass) is inherited.
   return execFileSync(process.execPath, [join(out, file), '--smoke'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 }
 
 describe('examples (--smoke)', () => {
   beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` (npm ci runs it as prepare)');
+    buildDist();
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'examples')], { cwd: root, encoding: 'utf8' });
   }, 120_000);
 
@@ -35,5 +37,14 @@ describe('examples (--smoke)', () => {
   test('3: an HTTP action server planning off the main thread', () => {
     const s = run('http-server.js');
     expect(s).toMatch(/smoke: 8 actions valid, health true, bad request → 400/);
+  }, 120_000);
+
+  test('4: CommonJS — require() loads the same binary as import', () => {
+    const s = run('commonjs.cjs');
+    const m = /^binary: (.+) \((\S+)\); cpu/m.exec(s);
+    expect(m, s).not.toBeNull();
+    expect(m![1]).toBe(backends().binary.path);
+    expect(s).toMatch(/^\d+ built-in tasks$/m);
+    expect(s).toMatch(/cartpole-swingup: return [\d.]+ over 20 steps/);
   }, 120_000);
 });
