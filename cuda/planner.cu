@@ -57,6 +57,28 @@ __global__ void concat_kernel(float* X, const float* z, const float* a, int64_t 
   }
 }
 
+// X row r = [z row r, emb row r/per, a row r] (a absent when A = 0): the multitask inputs.
+__global__ void concat_task_kernel(float* X, const float* z, const float* emb, const float* a,
+                                   int64_t rows, int64_t per, int64_t L, int64_t T, int64_t A) {
+  const int64_t W = L + T + A;
+  TDMPC2_FOR(i, rows * W) {
+    const int64_t r = i / W, k = i % W;
+    X[i] = k < L ? z[r * L + k] : (k < L + T ? emb[(r / per) * T + (k - L)] : a[r * A + (k - L - T)]);
+  }
+}
+
+// Env c's task rows: emb[c] = table[ids[c]], mask[c] = masks[ids[c]] (ids on the device).
+__global__ void gather_tasks_kernel(float* emb, float* mask, const float* table,
+                                    const float* masks, const int32_t* ids, int64_t C, int64_t T,
+                                    int64_t A) {
+  TDMPC2_FOR(i, C * (T + A)) {
+    const int64_t c = i / (T + A), k = i % (T + A);
+    const int64_t id = ids[c];
+    if (k < T) emb[c * T + k] = table[id * T + k];
+    else mask[c * A + (k - T)] = masks[id * A + (k - T)];
+  }
+}
+
 // actions_t row b·N + p = pi_a row b·P + p, p < P.
 __global__ void place_pi_kernel(float* actions_t, const float* pi_a, int64_t C, int64_t N,
                                 int64_t P, int64_t A) {
@@ -66,15 +88,18 @@ __global__ void place_pi_kernel(float* actions_t, const float* pi_a, int64_t C, 
   }
 }
 
-// actions[t][b][P + n][i] = clamp(mean[b][t][i] + std[b][t][i]·xi[b][t][n][i], −1, 1).
+// actions[t][b][P + n][i] = clamp(mean[b][t][i] + std[b][t][i]·xi[b][t][n][i], −1, 1)
+// (× mask[b][i] when a mask is given: multitask).
 __global__ void sample_kernel(float* actions, const float* xi, const float* mean,
-                              const float* std, int64_t C, int64_t H, int64_t N, int64_t P,
-                              int64_t A) {
+                              const float* std, const float* mask, int64_t C, int64_t H,
+                              int64_t N, int64_t P, int64_t A) {
   const int64_t S = N - P;
   TDMPC2_FOR(j, C * H * S * A) {
     const int64_t i = j % A, n = (j / A) % S, t = (j / (A * S)) % H, b = j / (A * S * H);
     const int64_t ta = (b * H + t) * A + i;
-    actions[((t * C + b) * N + P + n) * A + i] = mppi_sample(mean[ta], std[ta], xi[j]);
+    float a = mppi_sample(mean[ta], std[ta], xi[j]);
+    if (mask != nullptr) a = a * mask[b * A + i];
+    actions[((t * C + b) * N + P + n) * A + i] = a;
   }
 }
 
@@ -89,12 +114,14 @@ __global__ void bootstrap_kernel(float* V, const float* G, const float* qa, cons
 
 // One thread per env: elites, scores, mean and std (math/mppi.h).
 __global__ void update_kernel(const float* V, const float* actions, int32_t* elite, float* score,
-                              float* mean, float* std, int64_t C, int64_t N, MppiShape s) {
+                              float* mean, float* std, const float* mask, int64_t C, int64_t N,
+                              MppiShape s) {
   TDMPC2_FOR(b, C) {
     const int64_t HA = s.H * s.A;
     mppi_top_k(V + b * N, N, s.Ke, elite + b * s.Ke);
     mppi_update(V + b * N, actions + b * N * s.A, C * N * s.A, elite + b * s.Ke, s,
-                score + b * s.Ke, mean + b * HA, std + b * HA);
+                mask != nullptr ? mask + b * s.A : nullptr, score + b * s.Ke, mean + b * HA,
+                std + b * HA);
   }
 }
 
@@ -110,7 +137,8 @@ __global__ void select_kernel(float* out, const float* score, const int32_t* eli
 
 struct CudaOps {
   int device;
-  EnvRng* rng_dev;  // [chunk] this chunk's addresses
+  EnvRng* rng_dev;   // [chunk] this chunk's addresses
+  int32_t* ids_dev;  // [chunk] this chunk's task ids (multitask)
   int64_t C = 0;
 
   void begin_chunk(const EnvRng* rng, int64_t n) {
@@ -128,10 +156,33 @@ struct CudaOps {
     two_hot_inv_forward_cuda(logits, value, rows, bins);
   }
 
-  void policy(const float* raw, const float* eps, float* action, int64_t rows, int64_t A,
-              PolicyRange range) {
-    policy_forward_cuda(raw, eps, nullptr, 0, action, nullptr, nullptr, nullptr, nullptr,
-                        nullptr, rows, A, range);
+  void policy(const float* raw, const float* eps, const float* mask, int64_t per, float* action,
+              int64_t rows, int64_t A, PolicyRange range) {
+    if (mask == nullptr) {
+      policy_forward_cuda(raw, eps, nullptr, 0, action, nullptr, nullptr, nullptr, nullptr,
+                          nullptr, rows, A, range);
+      return;
+    }
+    // Multitask: one launch per env with that env's mask (the CPU planner's loop).
+    for (int64_t r0 = 0; r0 < rows; r0 += per)
+      policy_forward_cuda(raw + r0 * 2 * A, eps + r0 * A, mask + (r0 / per) * A, 0,
+                          action + r0 * A, nullptr, nullptr, nullptr, nullptr, nullptr, per, A,
+                          range);
+  }
+
+  void concat_task(float* X, const float* z, const float* emb, const float* a, int64_t rows,
+                   int64_t per, int64_t L, int64_t T, int64_t A) {
+    concat_task_kernel<<<grid(rows * (L + T + A)), kThreads>>>(X, z, emb, a, rows, per, L, T, A);
+    cuda::check_launch("concat_task_kernel");
+  }
+
+  void gather_tasks(float* emb, float* mask, const float* table, const float* masks,
+                    const int32_t* ids, int64_t n_env, int64_t T, int64_t A) {
+    TDMPC2_CUDA_CHECK(cudaMemcpy(ids_dev, ids, size_t(n_env) * sizeof(int32_t),
+                                 cudaMemcpyHostToDevice));
+    gather_tasks_kernel<<<grid(n_env * (T + A)), kThreads>>>(emb, mask, table, masks, ids_dev,
+                                                             n_env, T, A);
+    cuda::check_launch("gather_tasks_kernel");
   }
 
   void normals(float* out, int64_t n_env, int64_t n, uint64_t block) {
@@ -156,10 +207,10 @@ struct CudaOps {
     cuda::check_launch("place_pi_kernel");
   }
 
-  void sample(float* actions, const float* xi, const float* mean, const float* std, int64_t n_env,
-              int64_t H, int64_t N, int64_t P, int64_t A) {
-    sample_kernel<<<grid(n_env * H * (N - P) * A), kThreads>>>(actions, xi, mean, std, n_env, H,
-                                                               N, P, A);
+  void sample(float* actions, const float* xi, const float* mean, const float* std,
+              const float* mask, int64_t n_env, int64_t H, int64_t N, int64_t P, int64_t A) {
+    sample_kernel<<<grid(n_env * H * (N - P) * A), kThreads>>>(actions, xi, mean, std, mask,
+                                                               n_env, H, N, P, A);
     cuda::check_launch("sample_kernel");
   }
 
@@ -175,8 +226,9 @@ struct CudaOps {
   }
 
   void update(const float* V, const float* actions, int32_t* elite, float* score, float* mean,
-              float* std, int64_t n_env, int64_t N, const MppiShape& s) {
-    update_kernel<<<grid(n_env), kThreads>>>(V, actions, elite, score, mean, std, n_env, N, s);
+              float* std, const float* mask, int64_t n_env, int64_t N, const MppiShape& s) {
+    update_kernel<<<grid(n_env), kThreads>>>(V, actions, elite, score, mean, std, mask, n_env, N,
+                                             s);
     cuda::check_launch("update_kernel");
   }
 
@@ -225,18 +277,29 @@ class CudaPlanner final : public Planner {
       cuda_free(memory_, device);
       cuda::throw_cuda(e, "cudaMalloc (planner RNG table)");
     }
+    if (dims.task_dim > 0) {
+      const cudaError_t e2 = cudaMalloc(&ids_dev_, size_t(chunk_) * sizeof(int32_t));
+      if (e2 != cudaSuccess) {
+        cuda_free(memory_, device);
+        cudaFree(rng_dev_);
+        cuda::throw_cuda(e2, "cudaMalloc (planner task ids)");
+      }
+    }
   }
 
   ~CudaPlanner() override {
     cuda_free(memory_, device_);
-    if (cudaSetDevice(device_) == cudaSuccess) cudaFree(rng_dev_);
+    if (cudaSetDevice(device_) == cudaSuccess) {
+      cudaFree(rng_dev_);
+      if (ids_dev_ != nullptr) cudaFree(ids_dev_);
+    }
   }
 
-  void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step, bool eval_mode,
-            float* actions) override {
+  void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step,
+            const int32_t* tasks, bool eval_mode, float* actions) override {
     cuda_set_device(device_);  // this may be a worker thread (plannerPlanAsync)
-    CudaOps ops{device_, rng_dev_};
-    run_plan(ops, ws_, nets, obs, first_step, eval_mode, actions);
+    CudaOps ops{device_, rng_dev_, ids_dev_};
+    run_plan(ops, ws_, nets, obs, first_step, tasks, eval_mode, actions);
     TDMPC2_CUDA_CHECK(cudaStreamSynchronize(0));  // surface faults of this call here
   }
 
@@ -244,6 +307,7 @@ class CudaPlanner final : public Planner {
   int device_;
   float* memory_ = nullptr;
   EnvRng* rng_dev_ = nullptr;
+  int32_t* ids_dev_ = nullptr;
   PlanWorkspace ws_{};
 };
 

@@ -45,6 +45,7 @@ export const CONFIG_KEYS: Record<keyof typeof Defaults, [yaml: string, meaning: 
   simnormDim: ['simnorm_dim', 'SimNorm group size'],
   evalEpisodes: ['eval_episodes', 'episodes per evaluation'],
   evalFreq: ['eval_freq', 'steps between evaluations'],
+  tasks: ['tasks', 'multitask task set: [{ name, obsDim, actionDim, episodeLength }] (null: single task)'],
   seed: ['seed', 'seed of every random stream'],
   episodic: ['episodic', 'termination head and masked bootstraps'],
   device: ['(device)', "'auto', 'cpu', 'cuda' or 'cuda:N'"],

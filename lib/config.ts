@@ -22,6 +22,20 @@ export const MODEL_SIZES = Object.freeze({
 
 export type ModelSize = keyof typeof MODEL_SIZES;
 
+/** One task of a multitask agent (SPEC §11): its name and its own env shapes. */
+export interface TaskShape {
+  name: string;
+  obsDim: number;
+  actionDim: number;
+  /** Episode length in agent steps (sets the task's discount). */
+  episodeLength: number;
+}
+
+/** The task-embedding size of a multitask model (SPEC §2: 96 for sizes 1 and 317, else 64). */
+export function defaultTaskDim(size: ModelSize): number {
+  return size === 1 || size === 317 ? 96 : 64;
+}
+
 /** Every option of the agent. All are optional in `TDMPC2Options` except the env shapes. */
 export interface TdMpc2Config {
   // --- environment shapes (required; no defaults) ---
@@ -111,7 +125,7 @@ export interface TdMpc2Config {
   mlpDim: number;
   /** @defaultValue 512 (size 5); must be divisible by simnormDim */
   latentDim: number;
-  /** Task-embedding size (multitask only; 0 single-task). @defaultValue 0 */
+  /** Task-embedding size (multitask only; 0 single-task). @defaultValue 0 (multitask: 96 for sizes 1 and 317, else 64) */
   taskDim: number;
   /** Q-ensemble members. @defaultValue 5 (size 5) */
   numQ: number;
@@ -125,6 +139,14 @@ export interface TdMpc2Config {
   evalEpisodes: number;
   /** @defaultValue 50_000 */
   evalFreq: number;
+
+  // --- multitask (SPEC §11) ---
+  /**
+   * The task set of a multitask agent (task id = index); null for a single-task agent. With a
+   * task set, obsDim/actionDim/episodeLength must be the maxima over the tasks (observations are
+   * zero-padded, actions masked) and the model gains task embeddings. @defaultValue null
+   */
+  tasks: readonly TaskShape[] | null;
 
   // --- misc ---
   /** @defaultValue 1 */
@@ -149,6 +171,10 @@ export interface ResolvedConfig extends Readonly<TdMpc2Config> {
   readonly binSize: number;
   /** Replay capacity: min(bufferSize, steps). */
   readonly bufferCapacity: number;
+  /** Tasks of a multitask agent; 0 for a single-task agent. */
+  readonly numTasks: number;
+  /** Per-task γ from each task's episode length (multitask; empty single-task). */
+  readonly discounts: readonly number[];
 }
 
 type Defaults = Omit<TdMpc2Config, 'obsDim' | 'actionDim' | 'episodeLength'>;
@@ -192,6 +218,7 @@ export const DEFAULT_CONFIG = Object.freeze({
   simnormDim: 8,
   evalEpisodes: 10,
   evalFreq: 50_000,
+  tasks: null,
   seed: 1,
   episodic: false,
   device: 'auto',
@@ -242,6 +269,46 @@ function checkNum(cfg: Record<string, unknown>, key: string, lo: number, hi: num
 
 function checkBool(cfg: Record<string, unknown>, key: string): void {
   if (typeof cfg[key] !== 'boolean') throw new TypeError(`config.${key}: expected a boolean, got ${typeof cfg[key]}`);
+}
+
+/**
+ * The task set of a multitask config, validated: names unique, shapes positive integers, and the
+ * agent's obsDim/actionDim/episodeLength equal to the maxima over the tasks (SPEC §11). Null for
+ * a single-task config.
+ */
+function checkTasks(merged: Record<string, unknown>): TaskShape[] | null {
+  const tasks = merged.tasks;
+  if (tasks === null || tasks === undefined) return null;
+  if (!Array.isArray(tasks)) throw new TypeError(`config.tasks: expected an array of { name, obsDim, actionDim, episodeLength } or null, got ${typeof tasks}`);
+  if (tasks.length === 0) throw new RangeError('config.tasks: expected at least one task, got an empty array');
+  const seen = new Set<string>();
+  const out = tasks.map((t: unknown, i: number): TaskShape => {
+    if (t === null || typeof t !== 'object') throw new TypeError(`config.tasks[${i}]: expected { name, obsDim, actionDim, episodeLength }, got ${t === null ? 'null' : typeof t}`);
+    const r = t as Record<string, unknown>;
+    if (typeof r.name !== 'string' || r.name === '') throw new TypeError(`config.tasks[${i}].name: expected a non-empty string, got ${JSON.stringify(r.name)}`);
+    if (seen.has(r.name)) throw new RangeError(`config.tasks[${i}].name: duplicate task "${r.name}"`);
+    seen.add(r.name);
+    for (const k of ['obsDim', 'actionDim', 'episodeLength']) {
+      const v = r[k];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+        throw new RangeError(`config.tasks[${i}].${k}: expected a positive integer, got ${String(v)}`);
+    }
+    return { name: r.name, obsDim: r.obsDim as number, actionDim: r.actionDim as number, episodeLength: r.episodeLength as number };
+  });
+  for (const k of ['obsDim', 'actionDim', 'episodeLength'] as const) {
+    const max = Math.max(...out.map((t) => t[k]));
+    if (merged[k] !== max) throw new RangeError(`config.${k}: expected the maximum over the tasks, ${max}, got ${String(merged[k])}`);
+  }
+  return out;
+}
+
+/** obsDim, actionDim and episodeLength of a multitask agent: the maxima over its tasks. */
+export function multitaskShape(tasks: readonly TaskShape[]): Pick<TdMpc2Config, 'obsDim' | 'actionDim' | 'episodeLength'> {
+  return {
+    obsDim: Math.max(...tasks.map((t) => t.obsDim)),
+    actionDim: Math.max(...tasks.map((t) => t.actionDim)),
+    episodeLength: Math.max(...tasks.map((t) => t.episodeLength)),
+  };
 }
 
 /**
@@ -307,6 +374,11 @@ export function resolveConfig(options: TdMpc2Options): ResolvedConfig {
   if ((merged.latentDim as number) % (merged.simnormDim as number) !== 0)
     throw new RangeError(`config.latentDim: must be divisible by simnormDim ${String(merged.simnormDim)}, got ${String(merged.latentDim)}`);
   checkInt(merged, 'taskDim', 0);
+  const tasks = checkTasks(merged);
+  if (tasks) {
+    if ((options as Partial<TdMpc2Config>).taskDim === undefined) merged.taskDim = defaultTaskDim(size);
+    checkInt(merged, 'taskDim', 1);
+  }
   checkInt(merged, 'numQ', 2);
   checkNum(merged, 'dropout', 0, 1);
   if (merged.dropout === 1) throw new RangeError('config.dropout: must be < 1, got 1');
@@ -324,8 +396,12 @@ export function resolveConfig(options: TdMpc2Options): ResolvedConfig {
   // (`cfg.iterations += 2*int(cfg.action_dim >= 20)`), added to whatever the config holds.
   const iterations = (merged.iterations as number) + (A >= 20 ? 2 : 0);
   const numBins = merged.numBins as number;
+  const discountOf = (len: number) => discountFor(len, merged.discountDenom as number, merged.discountMin as number, merged.discountMax as number);
   const resolved: ResolvedConfig = {
     ...(merged as unknown as TdMpc2Config),
+    tasks: tasks && Object.freeze(tasks.map((t) => Object.freeze({ ...t }))),
+    numTasks: tasks ? tasks.length : 0,
+    discounts: Object.freeze(tasks ? tasks.map((t) => discountOf(t.episodeLength)) : []),
     iterations,
     discount: discountFor(T, merged.discountDenom as number, merged.discountMin as number, merged.discountMax as number),
     seedSteps: Math.max(1000, 5 * T),

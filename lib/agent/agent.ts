@@ -4,6 +4,7 @@
 import { resolveConfig, type ResolvedConfig, type TdMpc2Options } from '../config.js';
 import { resolveDevice, type Device } from '../nn/device.js';
 import { Graph } from '../nn/graph.js';
+import { EVAL } from '../nn/modules.js';
 import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, WorldModel } from '../model/world-model.js';
@@ -24,6 +25,8 @@ export interface ActOptions {
   firstStep?: boolean;
   /** Evaluation: no exploration noise (planning) / the mean action (policy prior). @defaultValue false */
   evalMode?: boolean;
+  /** Multitask agents: the task id (index into cfg.tasks); obs is zero-padded to obsDim. */
+  task?: number;
 }
 
 export class TDMPC2 {
@@ -73,7 +76,7 @@ export class TDMPC2 {
 
   /** One action for one observation (Float32Array of obsDim) → Float32Array of actionDim. */
   act(obs: Float32Array, opts: ActOptions = {}): Float32Array {
-    return this.actBatch(obs, [opts.firstStep ?? false], { evalMode: opts.evalMode });
+    return this.actBatch(obs, [opts.firstStep ?? false], { evalMode: opts.evalMode, tasks: opts.task === undefined ? null : [opts.task] });
   }
 
   /**
@@ -82,16 +85,17 @@ export class TDMPC2 {
    * and Philox stream belong to row b of this batch size. With `mpc: false` this is the policy
    * prior: the mean in eval mode, a sample otherwise.
    */
-  actBatch(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean } = {}): Float32Array {
+  actBatch(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean; tasks?: ArrayLike<number> | null } = {}): Float32Array {
     const B = this.#checkAct('TDMPC2.act', obs, firstSteps);
     const evalMode = opts.evalMode ?? false;
-    if (this.cfg.mpc) return this.planner(B).plan(obs, firstSteps, evalMode);
-    return this.#actPolicy(obs, B, evalMode);
+    const tasks = opts.tasks ?? null;
+    if (this.cfg.mpc) return this.planner(B).plan(obs, firstSteps, evalMode, tasks);
+    return this.#actPolicy(obs, B, evalMode, tasks);
   }
 
   /** `act` off the main thread (planning runs in an N-API AsyncWorker; the event loop stays free). */
   actAsync(obs: Float32Array, opts: ActOptions = {}): Promise<Float32Array> {
-    return this.actBatchAsync(obs, [opts.firstStep ?? false], { evalMode: opts.evalMode });
+    return this.actBatchAsync(obs, [opts.firstStep ?? false], { evalMode: opts.evalMode, tasks: opts.task === undefined ? null : [opts.task] });
   }
 
   /**
@@ -99,12 +103,13 @@ export class TDMPC2 {
    * is refused while one is pending (it would change the parameters under the planner). Bad
    * arguments throw synchronously.
    */
-  actBatchAsync(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean } = {}): Promise<Float32Array> {
+  actBatchAsync(obs: Float32Array, firstSteps: readonly boolean[], opts: { evalMode?: boolean; tasks?: ArrayLike<number> | null } = {}): Promise<Float32Array> {
     const B = this.#checkAct('TDMPC2.actAsync', obs, firstSteps);
     const evalMode = opts.evalMode ?? false;
-    if (this.cfg.mpc) return this.planner(B).planAsync(obs, firstSteps, evalMode);
+    const tasks = opts.tasks ?? null;
+    if (this.cfg.mpc) return this.planner(B).planAsync(obs, firstSteps, evalMode, tasks);
     // The policy prior is one small forward pass: computed now.
-    return Promise.resolve(this.#actPolicy(obs, B, evalMode));
+    return Promise.resolve(this.#actPolicy(obs, B, evalMode, tasks));
   }
 
   /**
@@ -137,7 +142,7 @@ export class TDMPC2 {
   }
 
   // SPEC §8 note: acting without MPC uses the policy prior (eval → mean, train → sample).
-  #actPolicy(obs: Float32Array, B: number, evalMode: boolean): Float32Array {
+  #actPolicy(obs: Float32Array, B: number, evalMode: boolean, tasks: ArrayLike<number> | null): Float32Array {
     const g = this.#actGraph;
     g.reset();
     if (!this.#obsBuf || this.#obsBuf.shape[0] !== B) {
@@ -146,8 +151,10 @@ export class TDMPC2 {
     }
     this.#obsBuf.write(obs);
     return g.noGrad(() => {
-      const z = this.model.encode(g, g.constant(this.#obsBuf!));
-      const pi = this.model.policy(g, z, this.#actRng);
+      if (tasks !== null && tasks.length !== B) throw new RangeError(`TDMPC2.act: tasks: expected ${B} task ids, got ${tasks.length}`);
+      const task = this.model.taskRows(g, tasks);
+      const z = this.model.encode(g, g.constant(this.#obsBuf!), EVAL, task);
+      const pi = this.model.policy(g, z, this.#actRng, EVAL, task);
       return (evalMode ? pi.mean : pi.action.value).toArray();
     });
   }

@@ -35,8 +35,10 @@ export interface CheckpointContents {
 
 export function collectTensors(model: WorldModel, updater: Updater | null): Map<string, SafeTensor> {
   const out = new Map<string, SafeTensor>();
-  for (const net of model.nets) for (const [k, v] of net.params.exportTensors(net.name)) out.set(k, v);
+  for (const group of model.paramGroups) for (const [k, v] of group.exportTensors(group.name)) out.set(k, v);
   for (const [k, v] of model.targetQs.exportTensors('target_qs')) out.set(k, v);
+  // Multitask: the masks follow from the task list in the options; stored for readers of the file.
+  if (model.tasks) out.set('action_masks', { shape: [...model.tasks.masks.shape], data: model.tasks.masks.toArray() });
   if (updater) {
     for (const [prefix, opt] of [['optim', updater.optim], ['pi_optim', updater.piOptim]] as const) {
       const s = opt.state();
@@ -134,8 +136,14 @@ export function restoreCheckpoint(
   updater: Updater | null,
   rng: Record<string, RngStream> = {},
 ): void {
-  for (const net of model.nets) net.params.importTensors(c.tensors, net.name, path);
+  for (const group of model.paramGroups) group.importTensors(c.tensors, group.name, path);
   model.targetQs.importTensors(c.tensors, 'target_qs', path);
+  if (model.tasks) {
+    const stored = c.tensors.get('action_masks');
+    const want = model.tasks.masks.toArray();
+    if (!stored || stored.data.length !== want.length || stored.data.some((v, i) => v !== want[i]))
+      throw new RangeError(`${path}: the stored action_masks do not match the checkpoint's task list`);
+  }
   if (!updater || !c.training) return;
   for (const [prefix, opt, step] of [
     ['optim', updater.optim, c.training.optimStep],

@@ -58,7 +58,7 @@ export interface PlannerLayout {
 
 /** The native functions of the planner (native/binding/planner.cc, planner_state.cc). */
 export interface PlannerNative {
-  plannerCreate(...args: (number | boolean)[]): PlannerHandle;
+  plannerCreate(...args: (number | boolean | Float32Array)[]): PlannerHandle;
   plannerPlan(
     planner: PlannerHandle,
     encoder: TensorHandle,
@@ -70,6 +70,9 @@ export interface PlannerNative {
     firstStep: Uint8Array,
     evalMode: boolean,
     actions: TensorHandle,
+    taskEmb: TensorHandle | null,
+    actionMasks: TensorHandle | null,
+    tasks: Int32Array | null,
   ): void;
   plannerPlanAsync(...args: Parameters<PlannerNative['plannerPlan']>): Promise<void>;
   plannerDispose(planner: PlannerHandle): void;
@@ -145,6 +148,7 @@ export class Planner implements Disposable {
   readonly #obs: Tensor;
   readonly #actions: Tensor;
   readonly #flags: Uint8Array;
+  readonly #tasks: Int32Array | null;
   #queue: Promise<unknown> = Promise.resolve();
   #inFlight = false;
   #pending = 0;
@@ -185,11 +189,37 @@ export class Planner implements Disposable {
       opts.seed ?? cfg.seed,
       opts.streamBase ?? PLANNER_STREAM_BASE,
       opts.maxChunkRows ?? 0,
+      model.tasks ? cfg.taskDim : 0,
+      cfg.numTasks,
+      Float32Array.from(cfg.discounts),
     );
     releaseBackstop.register(this, this.#handle, this);
     this.#obs = Tensor.zeros([batch, cfg.obsDim], model.device);
     this.#actions = Tensor.zeros([batch, cfg.actionDim], model.device);
     this.#flags = new Uint8Array(batch);
+    this.#tasks = model.tasks ? new Int32Array(batch) : null;
+  }
+
+  /**
+   * Multitask: validates the per-env task ids into `out` and applies the embedding's max-norm
+   * renormalisation to the rows they read (as the model's lookup does before planning).
+   */
+  #tasksInto(op: string, tasks: ArrayLike<number> | null | undefined, out: Int32Array | null): void {
+    const t = this.model.tasks;
+    if (!t || !out) {
+      if (tasks != null) throw new RangeError(`${op}: tasks: this is a single-task planner; expected none, got ${tasks.length} ids`);
+      return;
+    }
+    if (tasks == null || typeof tasks !== 'object' || typeof tasks.length !== 'number')
+      throw new TypeError(`${op}: tasks: expected ${this.batch} task ids (a multitask planner), got ${tasks === null ? 'null' : typeof tasks}`);
+    if (tasks.length !== this.batch) throw new RangeError(`${op}: tasks: expected ${this.batch} task ids (one per environment), got ${tasks.length}`);
+    for (let b = 0; b < this.batch; b++) {
+      const id = tasks[b]!;
+      if (!Number.isInteger(id) || id < 0 || id >= t.numTasks)
+        throw new RangeError(`${op}: tasks[${b}]: expected a task id in [0, ${t.numTasks - 1}], got ${id}`);
+      out[b] = id;
+    }
+    t.renorm(out);
   }
 
   get #h(): PlannerHandle {
@@ -223,20 +253,26 @@ export class Planner implements Disposable {
       this.#flags,
       false,
       this.#actions.handle,
+      m.tasks ? m.tasks.params.data.handle : null,
+      m.tasks ? m.tasks.masks.handle : null,
+      this.#tasks,
     ];
   }
 
   /**
    * Plans one action per environment. obs [B, O] (a Float32Array or a Tensor on the model's
    * device); firstStep[b] marks the first step of env b's episode (no warm start); evalMode
-   * drops the final exploration noise. Returns [B·A] actions in [−1, 1].
+   * drops the final exploration noise. Multitask models: `tasks[b]` is env b's task id (its
+   * embedding, action mask and discount); masked action dims come back exactly 0. Returns [B·A]
+   * actions in [−1, 1].
    */
-  plan(obs: Float32Array | Tensor, firstStep: readonly boolean[] | Uint8Array, evalMode: boolean): Float32Array {
+  plan(obs: Float32Array | Tensor, firstStep: readonly boolean[] | Uint8Array, evalMode: boolean, tasks: ArrayLike<number> | null = null): Float32Array {
     const op = 'Planner.plan';
     if (this.#inFlight) throw new Error(`${op}: a planAsync call is running on this planner; await it first (calls never overlap)`);
     if (typeof evalMode !== 'boolean') throw new TypeError(`${op}: evalMode: expected a boolean, got ${typeof evalMode}`);
     const x = this.#obsTensor(op, obs);
     flagsInto(op, firstStep, this.#flags);
+    this.#tasksInto(op, tasks, this.#tasks);
     const args = this.#args(x);
     args[8] = evalMode;
     native().plannerPlan(...args);
@@ -248,13 +284,16 @@ export class Planner implements Disposable {
    * Calls on one planner are queued and never overlap; the inputs are copied (a Float32Array)
    * or pinned (a Tensor: dispose is refused until the call settles) when the call starts.
    */
-  planAsync(obs: Float32Array | Tensor, firstStep: readonly boolean[] | Uint8Array, evalMode: boolean): Promise<Float32Array> {
+  planAsync(obs: Float32Array | Tensor, firstStep: readonly boolean[] | Uint8Array, evalMode: boolean, tasks: ArrayLike<number> | null = null): Promise<Float32Array> {
     const op = 'Planner.planAsync';
     if (typeof evalMode !== 'boolean') throw new TypeError(`${op}: evalMode: expected a boolean, got ${typeof evalMode}`);
     // Validate now (errors throw synchronously) and snapshot what the caller may change.
     const B = this.batch;
     const flags = new Uint8Array(B);
     flagsInto(op, firstStep, flags);
+    const taskIds = this.#tasks ? new Int32Array(B) : null;
+    if (this.#tasks) this.#tasksInto(op, tasks, taskIds);
+    else this.#tasksInto(op, tasks, null);
     let snapshot: Float32Array | Tensor;
     if (obs instanceof Tensor) snapshot = this.#obsTensor(op, obs);
     else {
@@ -265,6 +304,10 @@ export class Planner implements Disposable {
     const run = async (): Promise<Float32Array> => {
       const x = snapshot instanceof Tensor ? snapshot : this.#obs.write(snapshot);
       this.#flags.set(flags);
+      if (taskIds) {
+        this.#tasks!.set(taskIds);
+        this.model.tasks!.renorm(taskIds); // the table may have been stepped since the call was made
+      }
       const args = this.#args(x);
       args[8] = evalMode;
       this.#inFlight = true;

@@ -8,6 +8,7 @@ import { Adam, clipCoefficient, gradNorm } from '../nn/optim.js';
 import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, type WorldModel } from '../model/world-model.js';
+import { EVAL } from '../nn/modules.js';
 import { RunningScale } from './running-scale.js';
 
 /** A training batch, time-major (SPEC §9.1). */
@@ -18,6 +19,8 @@ export interface Batch {
   action: Tensor;
   /** [H, B]: the reward received for it. */
   reward: Tensor;
+  /** [B] task id of each sub-sequence (multitask only, SPEC §9.1). */
+  task?: Int32Array | null;
 }
 
 /** The constants the world-model losses regress on (SPEC §9.2). */
@@ -74,12 +77,15 @@ export class Updater {
       lr: rate,
       eps,
     });
-    this.optim = new Adam([
+    const groups = [
       group(model.encoder, lr * encLrScale, 1e-8),
       group(model.dynamics, lr, 1e-8),
       group(model.reward, lr, 1e-8),
       group(model.qs, lr, 1e-8),
-    ]);
+    ];
+    // Multitask: the task embedding is the world-model optimiser's last group (SPEC §9.4).
+    if (model.tasks) groups.push({ name: 'task_emb', params: model.tasks.params.data, grads: model.tasks.params.grad!, lr, eps: 1e-8 });
+    this.optim = new Adam(groups);
     this.piOptim = new Adam([group(model.pi, lr, 1e-5)]);
     this.scale = new RunningScale(this.cfg.tau);
     this.rng = {
@@ -100,6 +106,22 @@ export class Updater {
     return [i, j];
   }
 
+  /** Task ids of `times` stacked copies of the batch's B rows (time-major rows t·B + b). */
+  #taskIds(batch: Batch, times: number): Int32Array | null {
+    const task = batch.task;
+    if (!task) return null;
+    const out = new Int32Array(times * task.length);
+    for (let t = 0; t < times; t++) out.set(task, t * task.length);
+    return out;
+  }
+
+  /** Multitask: the batch must carry a task id per sub-sequence; single task: none. */
+  #checkTask(batch: Batch, B: number): void {
+    if (this.model.tasks && !(batch.task instanceof Int32Array && batch.task.length === B))
+      throw new RangeError(`Updater.update: batch.task: expected an Int32Array of ${B} task ids (multitask model), got ${batch.task ? `length ${batch.task.length}` : String(batch.task)}`);
+    if (!this.model.tasks && batch.task) throw new RangeError('Updater.update: batch.task given to a single-task model');
+  }
+
   update(batch: Batch): UpdateInfo {
     const { model, cfg, graph: g } = this;
     const losses = this.modelLosses(batch);
@@ -112,7 +134,7 @@ export class Updater {
     this.optim.zeroGrad();
 
     // Update policy
-    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B);
+    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B, this.#taskIds(batch, cfg.horizon + 1));
 
     // Update target Q-functions
     model.softUpdateTarget();
@@ -129,18 +151,25 @@ export class Updater {
     const { model, cfg, graph: g } = this;
     const H = cfg.horizon;
     const [, B, O] = batch.obs.shape as [number, number, number];
+    this.#checkTask(batch, B);
     const nextObs = g.constant(batch.obs.view([H * B, O], B * O));
     const td = g.tensor([H * B]);
     const nextZ = g.noGrad(() => {
-      const z = model.encode(g, nextObs);
-      const pi = model.policy(g, z, this.rng.policy);
+      const task = model.taskRows(g, this.#taskIds(batch, H));
+      const z = model.encode(g, nextObs, EVAL, task);
+      const pi = model.policy(g, z, this.rng.policy, EVAL, task);
       const [i, j] = this.qPair();
-      const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true);
+      const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true, task);
       const qi = twoHotInv(g, member(g, logits, i), cfg).value.toArray();
       const qj = twoHotInv(g, member(g, logits, j), cfg).value.toArray();
       const r = batch.reward.toArray();
       const y = new Float32Array(H * B);
-      for (let k = 0; k < y.length; k++) y[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
+      if (batch.task) {
+        // HEAD multitask: discount[task], a float32 tensor, so float32 products throughout.
+        const gammas = cfg.discounts.map((d) => Math.fround(d));
+        for (let k = 0; k < y.length; k++)
+          y[k] = Math.fround(r[k]! + Math.fround(gammas[batch.task[k % B]!]! * Math.min(qi[k]!, qj[k]!)));
+      } else for (let k = 0; k < y.length; k++) y[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
       td.write(y);
       return z.value;
     });
@@ -169,14 +198,15 @@ export class Updater {
     const { nextZ, td: tdTarget } = given ?? this.targets(batch);
     const obs0 = g.constant(batch.obs.view([B, O], 0));
     const actions = g.constant(batch.action.view([H * B, A], 0));
+    const task = model.taskRows(g, this.#taskIds(batch, 1));
 
     // Latent rollout (train mode: Q dropout on)
     const train = { params: 'trainable' as const, dropout: this.rng.dropout };
-    const zs: Var[] = [model.encode(g, obs0, train)];
+    const zs: Var[] = [model.encode(g, obs0, train, task)];
     let consistency = 0;
     for (let t = 0; t < H; t++) {
       const a = rows(g, actions, t * B, B);
-      const z = model.next(g, zs[t]!, a, train);
+      const z = model.next(g, zs[t]!, a, train, task);
       const target = nextZ.view([B, cfg.latentDim], t * B * cfg.latentDim);
       consistency += cfg.rho ** t * mseLoss(g, z, target, (cfg.consistencyCoef * cfg.rho ** t) / H);
       target.dispose();
@@ -185,8 +215,9 @@ export class Updater {
 
     // Predictions
     const zsHead = stackRows(g, zs.slice(0, H));
-    const qs = model.qLogits(g, zsHead, actions, train); // [Q, H·B, K]
-    const rewardPreds = model.rewardLogits(g, zsHead, actions, train); // [H·B, K]
+    const taskHead = model.taskRows(g, this.#taskIds(batch, H));
+    const qs = model.qLogits(g, zsHead, actions, train, false, taskHead); // [Q, H·B, K]
+    const rewardPreds = model.rewardLogits(g, zsHead, actions, train, taskHead); // [H·B, K]
 
     // Compute losses
     let rewardLoss = 0;
@@ -209,11 +240,12 @@ export class Updater {
   }
 
   /** SPEC §9.5: the policy step on the rollout latents zs [(H+1)·B, L] (detached). */
-  updatePi(zs: Var, B: number): Pick<UpdateInfo, 'piLoss' | 'piGradNorm' | 'piEntropy' | 'piScale'> {
+  updatePi(zs: Var, B: number, taskIds: Int32Array | null = null): Pick<UpdateInfo, 'piLoss' | 'piGradNorm' | 'piEntropy' | 'piScale'> {
     const { model, cfg, graph: g } = this;
     const H = cfg.horizon;
-    const sample = model.policy(g, zs, this.rng.policy, { params: 'trainable', dropout: null });
-    const logits = model.qLogits(g, zs, sample.action, { params: 'frozen', dropout: this.rng.dropout });
+    const task = model.taskRows(g, taskIds);
+    const sample = model.policy(g, zs, this.rng.policy, { params: 'trainable', dropout: null }, task);
+    const logits = model.qLogits(g, zs, sample.action, { params: 'frozen', dropout: this.rng.dropout }, false, task);
     const [i, j] = this.qPair();
     const qi = twoHotInv(g, member(g, logits, i), cfg);
     const qj = twoHotInv(g, member(g, logits, j), cfg);

@@ -64,15 +64,19 @@ double bounded_arg(const Napi::CallbackInfo& info, size_t i, const char* op, con
 // plannerCreate(device, batch, obsDim, actionDim, latentDim, encDim, numEncLayers, mlpDim,
 //               numBins, vmin, vmax, numQ, simnormDim, horizon, iterations, numSamples,
 //               numElites, numPiTrajs, minStd, maxStd, temperature, discount, logStdMin,
-//               logStdMax, fullEnsemble, seed, streamBase, maxChunkRows) -> planner
-// maxChunkRows 0 = the default (2048 rows per GEMM). Workspaces are allocated here.
+//               logStdMax, fullEnsemble, seed, streamBase, maxChunkRows, taskDim, numTasks,
+//               taskDiscounts) -> planner
+// maxChunkRows 0 = the default (2048 rows per GEMM). taskDim = numTasks = 0 and an empty
+// taskDiscounts make a single-task planner; a multitask one has both > 0 and one γ per task in
+// taskDiscounts (a Float32Array). Workspaces are allocated here.
 Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   const char* op = "plannerCreate";
-  require_arg_count(info, 28, op,
+  require_arg_count(info, 31, op,
                     "(device, batch, obsDim, actionDim, latentDim, encDim, numEncLayers, mlpDim, "
                     "numBins, vmin, vmax, numQ, simnormDim, horizon, iterations, numSamples, "
                     "numElites, numPiTrajs, minStd, maxStd, temperature, discount, logStdMin, "
-                    "logStdMax, fullEnsemble, seed, streamBase, maxChunkRows)");
+                    "logStdMax, fullEnsemble, seed, streamBase, maxChunkRows, taskDim, numTasks, "
+                    "taskDiscounts)");
   const int device = device_arg(info, 0, op, "device");
   const int64_t B = int_arg(info, 1, op, "batch", 1, 1 << 20);
   PlannerDims d{};
@@ -107,6 +111,26 @@ Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   const int64_t stream_base = int_arg(info, 26, op, "streamBase", 0, kMaxUint32 - (B - 1));
   const int64_t chunk_rows = int_arg(info, 27, op, "maxChunkRows", 0, int64_t(1) << 31);
   c.max_chunk_rows = chunk_rows == 0 ? kDefaultChunkRows : chunk_rows;
+  d.task_dim = int_arg(info, 28, op, "taskDim", 0, 1 << 16);
+  d.num_tasks = int_arg(info, 29, op, "numTasks", 0, 1 << 16);
+  if ((d.task_dim == 0) != (d.num_tasks == 0))
+    throw_range(pfx(op, "numTasks") + "expected 0 exactly when taskDim is 0 (single task), got " +
+                std::to_string(d.num_tasks) + " with taskDim " + std::to_string(d.task_dim));
+  if (!info[30].IsTypedArray() ||
+      info[30].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw_type(pfx(op, "taskDiscounts") + "expected a Float32Array, got " +
+               describe_js_value(info[30]));
+  Napi::Float32Array disc = info[30].As<Napi::Float32Array>();
+  if (int64_t(disc.ElementLength()) != d.num_tasks)
+    throw_range(pfx(op, "taskDiscounts") + "expected " + std::to_string(d.num_tasks) +
+                " values (one per task), got " + std::to_string(disc.ElementLength()));
+  for (size_t k = 0; k < disc.ElementLength(); ++k) {
+    const float g = disc[k];
+    if (!(g >= 0.f && g <= 1.f))
+      throw_range(pfx(op, "taskDiscounts") + "expected values in [0, 1], got " +
+                  std::to_string(g) + " at index " + std::to_string(k));
+    c.task_discounts.push_back(g);
+  }
   if (B * c.horizon * d.action_dim > kMaxElements)
     throw_range(std::string(op) + ": batch × horizon × actionDim = " +
                 std::to_string(B * c.horizon * d.action_dim) + " exceeds the limit " +
@@ -115,6 +139,7 @@ Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   auto box = std::make_unique<PlannerBox>();
   box->device = device;
   box->first_step.assign(size_t(B), 0);
+  box->tasks.assign(size_t(B), 0);
 #ifdef TDMPC2_WITH_CUDA
   if (device >= 0) {
     cuda_set_device(device);
@@ -129,16 +154,19 @@ Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
 // The validated arguments of plannerPlan / plannerPlanAsync.
 struct PlanArgs {
   PlannerBox* box;
-  TensorBox* tensors[7];  // encoder, dynamics, reward, pi, qs, obs, actions
-  napi_value values[7];
+  // encoder, dynamics, reward, pi, qs, obs, actions, then taskEmb, actionMasks (multitask only)
+  TensorBox* tensors[9];
+  napi_value values[9];
+  int n_tensors;  // 7 single-task, 9 multitask
   const uint8_t* first_step;
+  const int32_t* tasks;  // null single-task
   bool eval_mode;
 };
 
 PlanArgs plan_args(const Napi::CallbackInfo& info, const char* op) {
-  require_arg_count(info, 10, op,
+  require_arg_count(info, 13, op,
                     "(planner, encoder, dynamics, reward, pi, qs, obs, firstStep, evalMode, "
-                    "actions)");
+                    "actions, taskEmb, actionMasks, tasks)");
   PlanArgs a{};
   a.box = &planner_arg(info, 0, op);
   const Planner& p = *a.box->planner;
@@ -166,27 +194,64 @@ PlanArgs plan_args(const Napi::CallbackInfo& info, const char* op) {
   a.tensors[6] = &tensor_box_arg(info, 9, op, "actions");
   require_shape(a.tensors[6]->t, {B, p.dims().action_dim}, op, "actions");
   a.values[6] = info[9];
-  const char* all[7] = {"encoder", "dynamics", "reward", "pi", "qs", "obs", "actions"};
-  for (int k = 0; k < 7; ++k)
+  // Multitask: the embedding table [numTasks, T], the masks [numTasks, A] and a task id per env
+  // (an Int32Array [B]); single task: all three null.
+  const PlannerDims& pd = p.dims();
+  a.n_tensors = 7;
+  a.tasks = nullptr;
+  if (pd.task_dim == 0) {
+    const char* names3[3] = {"taskEmb", "actionMasks", "tasks"};
+    for (int k = 0; k < 3; ++k)
+      if (!info[size_t(10 + k)].IsNull())
+        throw_type(pfx(op, names3[k]) + "expected null (a single-task planner), got " +
+                   describe_js_value(info[size_t(10 + k)]));
+  } else {
+    a.tensors[7] = &tensor_box_arg(info, 10, op, "taskEmb");
+    require_shape(a.tensors[7]->t, {pd.num_tasks, pd.task_dim}, op, "taskEmb");
+    a.values[7] = info[10];
+    a.tensors[8] = &tensor_box_arg(info, 11, op, "actionMasks");
+    require_shape(a.tensors[8]->t, {pd.num_tasks, pd.action_dim}, op, "actionMasks");
+    a.values[8] = info[11];
+    a.n_tensors = 9;
+    if (!info[12].IsTypedArray() ||
+        info[12].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+      throw_type(pfx(op, "tasks") + "expected an Int32Array (a task id per environment), got " +
+                 describe_js_value(info[12]));
+    Napi::Int32Array ids = info[12].As<Napi::Int32Array>();
+    if (int64_t(ids.ElementLength()) != B)
+      throw_range(pfx(op, "tasks") + "expected an Int32Array of length " + std::to_string(B) +
+                  ", got length " + std::to_string(ids.ElementLength()));
+    for (int64_t b = 0; b < B; ++b)
+      if (ids[size_t(b)] < 0 || ids[size_t(b)] >= pd.num_tasks)
+        throw_range(pfx(op, "tasks") + "expected task ids in [0, " +
+                    std::to_string(pd.num_tasks - 1) + "], got " + std::to_string(ids[size_t(b)]) +
+                    " at index " + std::to_string(b));
+    a.tasks = ids.Data();
+  }
+  const char* all[9] = {"encoder", "dynamics", "reward", "pi",         "qs",
+                        "obs",     "actions",  "taskEmb", "actionMasks"};
+  for (int k = 0; k < a.n_tensors; ++k)
     if (a.tensors[k]->t.device != a.box->device)
       throw_range(std::string(op) + ": " + all[k] + " is on " + a.tensors[k]->t.device_string() +
                   " but the planner is on " +
                   (a.box->device < 0 ? std::string("cpu") : "cuda:" + std::to_string(a.box->device)));
-  for (int k = 0; k < 6; ++k)
-    require_no_overlap(a.tensors[6]->t, "actions", a.tensors[k]->t, all[k], op);
+  for (int k = 0; k < a.n_tensors; ++k)
+    if (k != 6) require_no_overlap(a.tensors[6]->t, "actions", a.tensors[k]->t, all[k], op);
   return a;
 }
 
 PlannerNets nets_of(const PlanArgs& a) {
+  const bool mt = a.n_tensors == 9;
   return PlannerNets{a.tensors[0]->t.data, a.tensors[1]->t.data, a.tensors[2]->t.data,
-                     a.tensors[3]->t.data, a.tensors[4]->t.data};
+                     a.tensors[3]->t.data, a.tensors[4]->t.data,
+                     mt ? a.tensors[7]->t.data : nullptr, mt ? a.tensors[8]->t.data : nullptr};
 }
 
 // plannerPlan(planner, encoder, dynamics, reward, pi, qs, obs [B,O], firstStep Uint8Array[B],
 //             evalMode, actions [B,A]): one synchronous plan call; writes actions.
 Napi::Value PlannerPlan(const Napi::CallbackInfo& info) {
   const PlanArgs a = plan_args(info, "plannerPlan");
-  a.box->planner->plan(nets_of(a), a.tensors[5]->t.data, a.first_step, a.eval_mode,
+  a.box->planner->plan(nets_of(a), a.tensors[5]->t.data, a.first_step, a.tasks, a.eval_mode,
                        a.tensors[6]->t.data);
   return info.Env().Undefined();
 }
@@ -203,9 +268,11 @@ class PlanWorker final : public Napi::AsyncWorker {
         nets_(nets_of(a)),
         obs_(a.tensors[5]->t.data),
         actions_(a.tensors[6]->t.data),
-        eval_mode_(a.eval_mode) {
+        eval_mode_(a.eval_mode),
+        n_pins_(a.n_tensors),
+        multitask_(a.tasks != nullptr) {
     planner_ref_ = Napi::Persistent(Napi::Value(env, planner_value));
-    for (int k = 0; k < 7; ++k) {
+    for (int k = 0; k < n_pins_; ++k) {
       pins_[k].box = a.tensors[k];
       pins_[k].storage = a.tensors[k]->storage;
       pins_[k].ref = Napi::Persistent(Napi::Value(env, a.values[k]));
@@ -213,6 +280,8 @@ class PlanWorker final : public Napi::AsyncWorker {
     }
     const int64_t B = planner_->batch();
     for (int64_t b = 0; b < B; ++b) box_->first_step[size_t(b)] = a.first_step[b];
+    if (multitask_)
+      for (int64_t b = 0; b < B; ++b) box_->tasks[size_t(b)] = a.tasks[b];
     box_->busy = true;
   }
 
@@ -220,7 +289,8 @@ class PlanWorker final : public Napi::AsyncWorker {
 
   void Execute() override {
     try {
-      planner_->plan(nets_, obs_, box_->first_step.data(), eval_mode_, actions_);
+      planner_->plan(nets_, obs_, box_->first_step.data(),
+                     multitask_ ? box_->tasks.data() : nullptr, eval_mode_, actions_);
     } catch (const Error& e) {
       kind_ = e.kind();
       SetError(e.what());
@@ -250,7 +320,8 @@ class PlanWorker final : public Napi::AsyncWorker {
   };
 
   void release() {
-    for (Pin& p : pins_) {
+    for (int k = 0; k < n_pins_; ++k) {
+      Pin& p = pins_[k];
       --p.box->pins;
       p.ref.Reset();
       p.storage.reset();
@@ -263,11 +334,13 @@ class PlanWorker final : public Napi::AsyncWorker {
   PlannerBox* box_;
   std::shared_ptr<Planner> planner_;
   Napi::Reference<Napi::Value> planner_ref_;
-  Pin pins_[7];
+  Pin pins_[9];
   PlannerNets nets_;
   const float* obs_;
   float* actions_;
   bool eval_mode_;
+  int n_pins_;
+  bool multitask_;
   ErrorKind kind_ = ErrorKind::Runtime;
 };
 

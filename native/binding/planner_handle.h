@@ -16,6 +16,7 @@ struct PlannerBox {
   int device = -1;
   bool busy = false;                 // a plannerPlanAsync is running
   std::vector<uint8_t> first_step;   // [B] the running async call's flags (owned: no JS access)
+  std::vector<int32_t> tasks;        // [B] its task ids (multitask; owned like first_step)
 };
 
 Napi::Value wrap_planner(Napi::Env env, PlannerBox* box);

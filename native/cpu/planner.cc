@@ -66,10 +66,18 @@ struct CpuOps {
     two_hot_inv_forward_cpu(logits, value, rows, bins);
   }
 
-  void policy(const float* raw, const float* eps, float* action, int64_t rows, int64_t A,
-              PolicyRange range) {
-    policy_forward_cpu(raw, eps, nullptr, 0, action, nullptr, nullptr, nullptr, nullptr, nullptr,
-                       rows, A, range);
+  void policy(const float* raw, const float* eps, const float* mask, int64_t per, float* action,
+              int64_t rows, int64_t A, PolicyRange range) {
+    if (mask == nullptr) {
+      policy_forward_cpu(raw, eps, nullptr, 0, action, nullptr, nullptr, nullptr, nullptr,
+                         nullptr, rows, A, range);
+      return;
+    }
+    // Multitask: each env's rows with that env's mask (one mask row for `per` rows).
+    for (int64_t r0 = 0; r0 < rows; r0 += per)
+      policy_forward_cpu(raw + r0 * 2 * A, eps + r0 * A, mask + (r0 / per) * A, 0,
+                         action + r0 * A, nullptr, nullptr, nullptr, nullptr, nullptr, per, A,
+                         range);
   }
 
   void normals(float* out, int64_t C, int64_t n, uint64_t block) {
@@ -90,13 +98,31 @@ struct CpuOps {
     }
   }
 
+  void concat_task(float* X, const float* z, const float* emb, const float* a, int64_t rows,
+                   int64_t per, int64_t L, int64_t T, int64_t A) {
+    const int64_t W = L + T + A;
+    for (int64_t r = 0; r < rows; ++r) {
+      std::memcpy(X + r * W, z + r * L, size_t(L) * sizeof(float));
+      std::memcpy(X + r * W + L, emb + (r / per) * T, size_t(T) * sizeof(float));
+      if (A > 0) std::memcpy(X + r * W + L + T, a + r * A, size_t(A) * sizeof(float));
+    }
+  }
+
+  void gather_tasks(float* emb, float* mask, const float* table, const float* masks,
+                    const int32_t* ids, int64_t C, int64_t T, int64_t A) {
+    for (int64_t b = 0; b < C; ++b) {
+      std::memcpy(emb + b * T, table + int64_t(ids[b]) * T, size_t(T) * sizeof(float));
+      std::memcpy(mask + b * A, masks + int64_t(ids[b]) * A, size_t(A) * sizeof(float));
+    }
+  }
+
   void place_pi(float* actions_t, const float* pi_a, int64_t C, int64_t N, int64_t P, int64_t A) {
     for (int64_t b = 0; b < C; ++b)
       std::memcpy(actions_t + b * N * A, pi_a + b * P * A, size_t(P * A) * sizeof(float));
   }
 
-  void sample(float* actions, const float* xi, const float* mean, const float* std, int64_t C,
-              int64_t H, int64_t N, int64_t P, int64_t A) {
+  void sample(float* actions, const float* xi, const float* mean, const float* std,
+              const float* mask, int64_t C, int64_t H, int64_t N, int64_t P, int64_t A) {
     for (int64_t t = 0; t < H; ++t)
       for (int64_t b = 0; b < C; ++b) {
         float* a = actions + ((t * C + b) * N + P) * A;
@@ -105,6 +131,9 @@ struct CpuOps {
         const float* sd = std + (b * H + t) * A;
         for (int64_t n = 0; n < N - P; ++n)
           for (int64_t i = 0; i < A; ++i) a[n * A + i] = mppi_sample(mu[i], sd[i], x[n * A + i]);
+        if (mask != nullptr)
+          for (int64_t n = 0; n < N - P; ++n)
+            for (int64_t i = 0; i < A; ++i) a[n * A + i] = a[n * A + i] * mask[b * A + i];
       }
   }
 
@@ -118,12 +147,13 @@ struct CpuOps {
   }
 
   void update(const float* V, const float* actions, int32_t* elite, float* score, float* mean,
-              float* std, int64_t C, int64_t N, const MppiShape& s) {
+              float* std, const float* mask, int64_t C, int64_t N, const MppiShape& s) {
     const int64_t HA = s.H * s.A;
     for (int64_t b = 0; b < C; ++b) {
       mppi_top_k(V + b * N, N, s.Ke, elite + b * s.Ke);
       mppi_update(V + b * N, actions + b * N * s.A, C * N * s.A, elite + b * s.Ke, s,
-                  score + b * s.Ke, mean + b * HA, std + b * HA);
+                  mask != nullptr ? mask + b * s.A : nullptr, score + b * s.Ke, mean + b * HA,
+                  std + b * HA);
     }
   }
 
@@ -169,12 +199,12 @@ class CpuPlanner final : public Planner {
   }
   ~CpuPlanner() override { host_free(memory_); }
 
-  void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step, bool eval_mode,
-            float* actions) override {
+  void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step,
+            const int32_t* tasks, bool eval_mode, float* actions) override {
     packs_.call += 1;  // weights may have changed since the last call: repack on first use
     CpuOps ops;
     ops.packs = &packs_;
-    run_plan(ops, ws_, nets, obs, first_step, eval_mode, actions);
+    run_plan(ops, ws_, nets, obs, first_step, tasks, eval_mode, actions);
   }
 
  private:

@@ -47,13 +47,14 @@ MlpLayout mlp_layout(int64_t in, int64_t hidden_width, int64_t hidden_count, int
 
 ModelLayout planner_model_layout(const PlannerDims& d) {
   const int64_t L = d.latent_dim, A = d.action_dim, M = d.mlp_dim, K = d.bins.cols();
+  const int64_t T = d.task_dim;  // multitask: the embedding joins every input
   ModelLayout m;
-  m.encoder = mlp_layout(d.obs_dim, d.enc_dim, std::max<int64_t>(d.enc_layers - 1, 1), L,
+  m.encoder = mlp_layout(d.obs_dim + T, d.enc_dim, std::max<int64_t>(d.enc_layers - 1, 1), L,
                          DenseEpilogue::LnSimNorm, 1);
-  m.dynamics = mlp_layout(L + A, M, 2, L, DenseEpilogue::LnSimNorm, 1);
-  m.reward = mlp_layout(L + A, M, 2, K, DenseEpilogue::None, 1);
-  m.pi = mlp_layout(L, M, 2, 2 * A, DenseEpilogue::None, 1);
-  m.qs = mlp_layout(L + A, M, 2, K, DenseEpilogue::None, d.num_q);
+  m.dynamics = mlp_layout(L + T + A, M, 2, L, DenseEpilogue::LnSimNorm, 1);
+  m.reward = mlp_layout(L + T + A, M, 2, K, DenseEpilogue::None, 1);
+  m.pi = mlp_layout(L + T, M, 2, 2 * A, DenseEpilogue::None, 1);
+  m.qs = mlp_layout(L + T + A, M, 2, K, DenseEpilogue::None, d.num_q);
   return m;
 }
 
@@ -95,7 +96,8 @@ Planner::Planner(const PlannerDims& dims, const PlannerConfig& cfg, int64_t batc
       mean_init_(size_t(chunk_ * cfg.horizon * dims.action_dim)),
       pairs_(size_t(2 * chunk_)),
       member_users_(size_t(dims.num_q * 2 * chunk_)),
-      member_count_(size_t(dims.num_q)) {
+      member_count_(size_t(dims.num_q)),
+      disc_(size_t(chunk_)) {
   for (int64_t b = 0; b < batch; ++b) rng_[size_t(b)] = EnvRng{seed, stream_base + uint32_t(b), 0};
 }
 

@@ -34,6 +34,7 @@ const F = (n) => new Float32Array(n);
 //   planner(args)   a live planner made by plannerCreate(...args)
 //   plannerHandle(args)  any planner handle, disposed allowed (plannerDispose)
 //   ints(values, limits) an array of exactly that many integers, element k in [0, limits[k]]
+//   i32(values, limit) an Int32Array of exactly those values, each in [0, limit]
 const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
 const optTensor = (shape, strict = 'shape') => ({ kind: 'optTensor', make: () => T(shape), shape, strict });
 const handle = () => ({ kind: 'handle', make: () => T([2]) });
@@ -52,7 +53,8 @@ const plannerHandle = (args) => ({ kind: 'plannerHandle', make: () => addon.plan
 const ints = (values, limits) => ({ kind: 'ints', make: () => values.slice(), values, limits });
 
 // One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
-const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s, u8, planner, plannerHandle, ints };
+const i32 = (values, limit) => ({ kind: 'i32', make: () => Int32Array.from(values), values, limit });
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s, u8, planner, plannerHandle, ints, i32 };
 const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
 export const TABLE = {};
 for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
@@ -193,6 +195,18 @@ function badValues(spec) {
         ...spec.limits.map((lim, k) => [`element ${k} above its limit ${lim}`, withAt(k, lim + 1), 'RangeError']),
         ['a fractional element', withAt(0, 0.5), 'RangeError'],
         ['a string element', withAt(0, '1'), 'TypeError'],
+      ];
+    }
+    case 'i32': {
+      const withAt = (k, x) => Int32Array.from(spec.values.map((v, j) => (j === k ? x : v)));
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a number array', spec.values.slice(), 'TypeError'],
+        ['a Uint32Array', Uint32Array.from(spec.values), 'TypeError'],
+        ['one element short', Int32Array.from(spec.values.slice(1)), 'RangeError'],
+        ['one element too many', Int32Array.from([...spec.values, 0]), 'RangeError'],
+        ['a negative element', withAt(0, -1), 'RangeError'],
+        [`an element above ${spec.limit}`, withAt(0, spec.limit + 1), 'RangeError'],
       ];
     }
     default:

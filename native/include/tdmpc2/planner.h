@@ -51,7 +51,17 @@
 // call (not the chosen sequence); reset_env(b) zeroes it, which makes the next call start from a
 // zero mean exactly as a first step does.
 //
-// Not covered: multitask masks and task embeddings (§11) and the episodic termination (§13).
+// MULTITASK (SPEC §11; task_dim > 0). Each env plans for its own task id: the task's embedding
+// row (as the model's Embedding returns it after its max-norm renormalisation, done by the
+// caller) is concatenated into every network input ([obs, e] for the encoder, [z, e, a] for
+// dynamics, reward and Q, [z, e] for the policy), natively in the workspace; the task's action
+// mask multiplies the policy's μ, log σ and ε (policy.h), the Gaussian samples after the clamp,
+// and the MPPI mean and std after each update, so masked dims are exactly 0 in every sequence
+// and in the returned action; rewards and the bootstrap are discounted with the task's γ
+// (float32 products, as HEAD's discount tensor). Single-task planners (task_dim = 0) run the
+// exact code path they ran before multitask support.
+//
+// Not covered: the episodic termination (§13).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -72,7 +82,9 @@ struct PlannerDims {
   int64_t mlp_dim;
   int64_t num_q;  // ≥ 2
   int64_t simnorm_dim;
-  TwoHotBins bins;  // K bins over [vmin, vmax] (K ≤ 1: the degenerate configs)
+  TwoHotBins bins;     // K bins over [vmin, vmax] (K ≤ 1: the degenerate configs)
+  int64_t task_dim;    // T: embedding width (0: single task)
+  int64_t num_tasks;   // rows of the embedding table and the mask table (0: single task)
 };
 
 struct PlannerConfig {
@@ -86,6 +98,7 @@ struct PlannerConfig {
   float log_std_min, log_std_max;
   bool full_ensemble;
   int64_t max_chunk_rows;  // rows (envs × N) per GEMM; ≥ 1 (the binding's default: 2048)
+  std::vector<float> task_discounts;  // γ per task (multitask; num_tasks entries)
 };
 
 // One layer of a network: dims, epilogue and the element offsets of its parameters in the
@@ -134,6 +147,8 @@ struct PlannerNets {
   const float* reward;
   const float* pi;
   const float* qs;
+  const float* task_emb;      // [num_tasks, T] (multitask; null single-task)
+  const float* action_masks;  // [num_tasks, A] 1/0 (multitask; null single-task)
 };
 
 struct PlanWorkspace;  // the backend's buffers (planner_driver.h)
@@ -150,9 +165,10 @@ class Planner {
   Planner& operator=(const Planner&) = delete;
 
   // obs [B,O] and actions [B,A] on the planner's device; first_step[B] host bytes (≠ 0: first
-  // step of an episode). Writes actions; updates prev_mean, last_std and every env's offset.
+  // step of an episode); tasks[B] host task ids (multitask; null single-task). Writes actions;
+  // updates prev_mean, last_std and every env's offset.
   virtual void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step,
-                    bool eval_mode, float* actions) = 0;
+                    const int32_t* tasks, bool eval_mode, float* actions) = 0;
 
   const PlannerDims& dims() const { return dims_; }
   const PlannerConfig& config() const { return cfg_; }
@@ -175,7 +191,7 @@ class Planner {
   // CUDA planners so the orchestration is written once.
   template <class Ops>
   void run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& nets, const float* obs,
-                const uint8_t* first_step, bool eval_mode, float* actions);
+                const uint8_t* first_step, const int32_t* tasks, bool eval_mode, float* actions);
 
   PlannerDims dims_;
   PlannerConfig cfg_;
@@ -190,6 +206,7 @@ class Planner {
   std::vector<int64_t> pairs_;
   std::vector<int64_t> member_users_;
   std::vector<int64_t> member_count_;
+  std::vector<float> disc_;  // [C] multitask: each env's running discount product
 };
 
 std::unique_ptr<Planner> make_planner_cpu(const PlannerDims& dims, const PlannerConfig& cfg,

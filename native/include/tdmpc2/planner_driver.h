@@ -7,15 +7,19 @@
 //   begin_chunk(const EnvRng* rng, C)           the chunk's env addresses (host array)
 //   dense(ep, V, rows, K, N, X, DenseParams, Y)  inference dense layer (no dropout, no saves)
 //   two_hot_inv(logits, value, rows, bins)
-//   policy(raw, eps, action, rows, A, PolicyRange)
+//   policy(raw, eps, mask, per, action, rows, A, PolicyRange)
+//                                                mask null, or [rows/per, A]: row r uses row r/per
 //   normals(out, C, n, block)                    env c's n normals at its offset + block → out + c·n
 //   repeat_rows(dst, src, C, reps, width)        dst row c·reps + r = src row c
 //   concat(X, z, a, rows, L, A)                  X = [z, a] row by row
+//   concat_task(X, z, emb, a, rows, per, L, T, A)  X = [z, emb row r/per, a] (a null when A = 0)
+//   gather_tasks(emb, mask, table, masks, ids, C, T, A)  env c's task rows (host ids) → emb, mask
 //   place_pi(actions_t, pi_a, C, N, P, A)        actions_t row c·N + p = pi_a row c·P + p
-//   sample(actions, xi, mean, std, C, H, N, P, A)  columns P.. of every env, every step
+//   sample(actions, xi, mean, std, mask, C, H, N, P, A)  columns P.. of every env, every step;
+//                                                mask null or [C, A] (× after the clamp)
 //   accumulate(G, r, disc, rows, first)          G = (first ? 0 : G) + disc·r
 //   bootstrap(V, G, qa, qb, disc, rows)          V = nan_to_num(G + disc·(qa + qb)/2)
-//   update(V, actions, elite, score, mean, std, C, N, MppiShape)   per env (math/mppi.h)
+//   update(V, actions, elite, score, mean, std, mask, C, N, MppiShape)   per env (math/mppi.h)
 //   select(out, score, elite, actions, std, C, N, H, Ke, A, eval, MppiFinalDraws)  per env
 //   copy(dst, src, n), fill(dst, v, n), upload(dst, host, n), download(host, src, n)
 #pragma once
@@ -27,7 +31,8 @@
 
 namespace tdmpc2 {
 
-// The device buffers of one chunk (sizes for C envs; R = C·N rows, LA = L + A, Kc = bins.cols()).
+// The device buffers of one chunk (sizes for C envs; R = C·N rows, LA = L + T + A (T = task_dim,
+// 0 single-task), Kc = bins.cols()).
 struct PlanWorkspace {
   float* h0;       // [R, W] hidden activations (W = widest hidden layer of any net)
   float* h1;       // [R, W]
@@ -52,6 +57,9 @@ struct PlanWorkspace {
   float* std;      // [C, H, A]
   float* score;    // [C, Ke] normalised elite scores of the last iteration
   int32_t* elite;  // [C, Ke] elite sample indices of the last iteration
+  float* emb;      // [C, T] each env's task embedding (multitask, else null)
+  float* mask;     // [C, A] each env's action mask (multitask, else null)
+  float* xo;       // [C, O + T] encoder inputs [obs, e] (multitask, else null)
 };
 
 // Allocates every buffer through alloc(count) → float* (int32 buffers take float slots: same
@@ -60,7 +68,8 @@ template <class Alloc>
 PlanWorkspace allocate_plan_workspace(const PlannerDims& d, const PlannerConfig& c,
                                       const ModelLayout& m, int64_t C, Alloc alloc) {
   const int64_t N = c.num_samples, R = C * N, L = d.latent_dim, A = d.action_dim;
-  const int64_t H = c.horizon, P = c.num_pi_trajs, Ke = c.num_elites, LA = L + A;
+  const int64_t H = c.horizon, P = c.num_pi_trajs, Ke = c.num_elites, T = d.task_dim;
+  const int64_t LA = L + T + A;
   const int64_t W = std::max({m.encoder.max_width, m.dynamics.max_width, m.reward.max_width,
                               m.pi.max_width, m.qs.max_width});
   const int64_t rows_h = std::max(R, C);  // the encoder runs on C rows
@@ -88,6 +97,9 @@ PlanWorkspace allocate_plan_workspace(const PlannerDims& d, const PlannerConfig&
   w.std = alloc(C * H * A);
   w.score = alloc(C * Ke);
   w.elite = reinterpret_cast<int32_t*>(alloc(C * Ke));
+  w.emb = T > 0 ? alloc(C * T) : nullptr;
+  w.mask = T > 0 ? alloc(C * A) : nullptr;
+  w.xo = T > 0 ? alloc(C * (d.obs_dim + T)) : nullptr;
   return w;
 }
 
@@ -110,18 +122,30 @@ void planner_mlp(Ops& ops, const MlpLayout& net, const float* params, int64_t me
 
 template <class Ops>
 void Planner::run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& nets,
-                       const float* obs, const uint8_t* first_step, bool eval_mode,
-                       float* actions_out) {
+                       const float* obs, const uint8_t* first_step, const int32_t* tasks,
+                       bool eval_mode, float* actions_out) {
   const PlannerDims& d = dims_;
   const PlannerConfig& c = cfg_;
   const ModelLayout& m = layout_;
   const int64_t O = d.obs_dim, A = d.action_dim, L = d.latent_dim, V = d.simnorm_dim;
   const int64_t H = c.horizon, N = c.num_samples, P = c.num_pi_trajs, Ke = c.num_elites;
-  const int64_t Q = d.num_q, LA = L + A, HA = H * A;
+  const int64_t Q = d.num_q, T = d.task_dim, LA = L + T + A, HA = H * A;
+  const bool multitask = T > 0;
   const PolicyRange range{c.log_std_min, c.log_std_max};
   const MppiShape shape{H, A, Ke, c.temperature, c.min_std, c.max_std};
-  auto pi_raw = [&](const float* z, int64_t rows) {
-    planner_mlp(ops, m.pi, nets.pi, 0, V, z, rows, ws.raw, ws.h0, ws.h1);
+  // Network inputs: [z, a] (single task) or [z, e, a] with env r/per's embedding (multitask).
+  auto za = [&](const float* z, const float* a, int64_t rows, int64_t per) {
+    if (multitask) ops.concat_task(ws.X, z, ws.emb, a, rows, per, L, T, A);
+    else ops.concat(ws.X, z, a, rows, L, A);
+  };
+  // The policy prior at z (rows of `per` per env): π-net outputs in ws.raw.
+  auto pi_raw = [&](const float* z, int64_t rows, int64_t per) {
+    const float* x = z;
+    if (multitask) {
+      ops.concat_task(ws.X, z, ws.emb, nullptr, rows, per, L, T, 0);
+      x = ws.X;
+    }
+    planner_mlp(ops, m.pi, nets.pi, 0, V, x, rows, ws.raw, ws.h0, ws.h1);
   };
 
   for (int64_t c0 = 0; c0 < batch_; c0 += chunk_) {
@@ -130,7 +154,13 @@ void Planner::run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& net
     ops.begin_chunk(rng, C);
 
     // Encode, and the starting mean (warm start) and std.
-    planner_mlp(ops, m.encoder, nets.encoder, 0, V, obs + c0 * O, C, ws.z0, ws.h0, ws.h1);
+    if (multitask) {
+      ops.gather_tasks(ws.emb, ws.mask, nets.task_emb, nets.action_masks, tasks + c0, C, T, A);
+      ops.concat_task(ws.xo, obs + c0 * O, ws.emb, nullptr, C, 1, O, T, 0);
+      planner_mlp(ops, m.encoder, nets.encoder, 0, V, ws.xo, C, ws.z0, ws.h0, ws.h1);
+    } else {
+      planner_mlp(ops, m.encoder, nets.encoder, 0, V, obs + c0 * O, C, ws.z0, ws.h0, ws.h1);
+    }
     for (int64_t b = 0; b < C; ++b)
       initial_mean(c0 + b, first_step[c0 + b] != 0, mean_init_.data() + b * HA);
     ops.upload(ws.mean, mean_init_.data(), C * HA);
@@ -141,12 +171,12 @@ void Planner::run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& net
       const int64_t RP = C * P;
       ops.repeat_rows(ws.z, ws.z0, C, P, L);
       for (int64_t t = 0; t < H; ++t) {
-        pi_raw(ws.z, RP);
+        pi_raw(ws.z, RP, P);
         ops.normals(ws.eps, C, P * A, draws_.pi_traj0 + uint64_t(t) * draws_.pi_traj_step);
-        ops.policy(ws.raw, ws.eps, ws.pi_a, RP, A, range);
+        ops.policy(ws.raw, ws.eps, ws.mask, P, ws.pi_a, RP, A, range);
         ops.place_pi(ws.actions + t * R * A, ws.pi_a, C, N, P, A);
         if (t + 1 < H) {
-          ops.concat(ws.X, ws.z, ws.pi_a, RP, L, A);
+          za(ws.z, ws.pi_a, RP, P);
           planner_mlp(ops, m.dynamics, nets.dynamics, 0, V, ws.X, RP, ws.z, ws.h0, ws.h1);
         }
       }
@@ -158,25 +188,34 @@ void Planner::run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& net
       // Sample actions
       if (N > P) {
         ops.normals(ws.xi, C, H * (N - P) * A, it + draws_.samples);
-        ops.sample(ws.actions, ws.xi, ws.mean, ws.std, C, H, N, P, A);
+        ops.sample(ws.actions, ws.xi, ws.mean, ws.std, ws.mask, C, H, N, P, A);
       }
 
       // Compute elite actions: the value of every sequence (_estimate_value).
       ops.repeat_rows(ws.z, ws.z0, C, N, L);
-      double disc = 1.0;
+      double disc = 1.0;  // single task: γ^t accumulated in double (HEAD's Python float)
+      if (multitask) std::fill(disc_.begin(), disc_.begin() + C, 1.f);
       for (int64_t t = 0; t < H; ++t) {
-        ops.concat(ws.X, ws.z, ws.actions + t * R * A, R, L, A);
+        za(ws.z, ws.actions + t * R * A, R, N);
         planner_mlp(ops, m.reward, nets.reward, 0, V, ws.X, R, ws.logits, ws.h0, ws.h1);
         ops.two_hot_inv(ws.logits, ws.r, R, d.bins);
-        ops.accumulate(ws.G, ws.r, float(disc), R, t == 0);
+        if (multitask) {
+          // HEAD: discount = discount · self.discount[task], float32 tensors.
+          for (int64_t b = 0; b < C; ++b) {
+            ops.accumulate(ws.G + b * N, ws.r + b * N, disc_[size_t(b)], N, t == 0);
+            disc_[size_t(b)] = disc_[size_t(b)] * c.task_discounts[size_t(tasks[c0 + b])];
+          }
+        } else {
+          ops.accumulate(ws.G, ws.r, float(disc), R, t == 0);
+        }
         planner_mlp(ops, m.dynamics, nets.dynamics, 0, V, ws.X, R, ws.z, ws.h0, ws.h1);
         disc *= c.discount;
       }
       // The bootstrap: a policy sample at z_H and the average of a random pair of online Qs.
-      pi_raw(ws.z, R);
+      pi_raw(ws.z, R, N);
       ops.normals(ws.eps, C, N * A, it + draws_.terminal);
-      ops.policy(ws.raw, ws.eps, ws.pi_a, R, A, range);
-      ops.concat(ws.X, ws.z, ws.pi_a, R, L, A);
+      ops.policy(ws.raw, ws.eps, ws.mask, N, ws.pi_a, R, A, range);
+      za(ws.z, ws.pi_a, R, N);
       std::fill(member_count_.begin(), member_count_.end(), 0);
       for (int64_t b = 0; b < C; ++b) {
         const EnvRng& e = rng[b];
@@ -219,10 +258,15 @@ void Planner::run_plan(Ops& ops, const PlanWorkspace& ws, const PlannerNets& net
           }
         }
       }
-      ops.bootstrap(ws.V, ws.G, ws.qa, ws.qb, float(disc), R);
+      if (multitask) {
+        for (int64_t b = 0; b < C; ++b)
+          ops.bootstrap(ws.V + b * N, ws.G + b * N, ws.qa + b * N, ws.qb + b * N, disc_[size_t(b)], N);
+      } else {
+        ops.bootstrap(ws.V, ws.G, ws.qa, ws.qb, float(disc), R);
+      }
 
-      // Update parameters (elites, scores, mean and std; per env).
-      ops.update(ws.V, ws.actions, ws.elite, ws.score, ws.mean, ws.std, C, N, shape);
+      // Update parameters (elites, scores, mean and std; per env; multitask: × mask).
+      ops.update(ws.V, ws.actions, ws.elite, ws.score, ws.mean, ws.std, ws.mask, C, N, shape);
     }
 
     // Select action

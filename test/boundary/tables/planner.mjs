@@ -1,10 +1,12 @@
 // Argument table of the planner exports: a CPU planner for B = 2 environments with small dims
 // (every create argument is a live argument with its range), and the tensors plannerPlan needs
-// for it (the parameter buffers sized by the documented layout).
-const B = 2, O = 3, A = 2, L = 8, E = 6, M = 5, K = 5, Q = 2, H = 2;
+// for it (the parameter buffers sized by the documented layout). The planner is a multitask one
+// (NT tasks, embeddings of T), so the task arguments of plannerPlan are live too.
+const B = 2, O = 3, A = 2, L = 8, E = 6, M = 5, K = 5, Q = 2, H = 2, T = 3, NT = 2;
 const MAX_SAFE = 2 ** 53 - 1;
 const create = [
   -1, B, O, A, L, E, 2, M, K, -10, 10, Q, 4, H, 2, 8, 3, 2, 0.05, 2, 0.5, 0.99, -10, 2, false, 1, 0, 0,
+  T, NT, new Float32Array([0.99, 0.95]),
 ];
 
 // Σ over layers of members·(out·in + out [+ 2·out for LayerNorm layers]).
@@ -17,15 +19,18 @@ function mlpSize(dims, lnOut, members = 1) {
   return n;
 }
 
-export default ({ tensor, device, int, bool, bounded, f32, u8, planner, plannerHandle, ints }) => {
+export default ({ tensor, device, int, bool, bounded, f32, u8, planner, plannerHandle, ints, i32 }) => {
   const nets = [
-    tensor([mlpSize([O, E, L], true)]),
-    tensor([mlpSize([L + A, M, M, L], true)]),
-    tensor([mlpSize([L + A, M, M, K], false)]),
-    tensor([mlpSize([L, M, M, 2 * A], false)]),
-    tensor([mlpSize([L + A, M, M, K], false, Q)]),
+    tensor([mlpSize([O + T, E, L], true)]),
+    tensor([mlpSize([L + T + A, M, M, L], true)]),
+    tensor([mlpSize([L + T + A, M, M, K], false)]),
+    tensor([mlpSize([L + T, M, M, 2 * A], false)]),
+    tensor([mlpSize([L + T + A, M, M, K], false, Q)]),
   ];
-  const plan = [planner(create), ...nets, tensor([B, O]), u8(B), bool(false), tensor([B, A])];
+  const plan = [
+    planner(create), ...nets, tensor([B, O]), u8(B), bool(false), tensor([B, A]),
+    tensor([NT, T]), tensor([NT, A]), i32([0, 1], NT - 1),
+  ];
   return {
     plannerCreate: [
       device(),
@@ -56,6 +61,9 @@ export default ({ tensor, device, int, bool, bounded, f32, u8, planner, plannerH
       int(1, 0, MAX_SAFE),
       int(0, 0, 2 ** 32 - 1 - (B - 1)), // streamBase + B − 1 fits a uint32
       int(0, 0, 2 ** 31),
+      int(T, 0, 65536),
+      int(NT, 0, 65536),
+      f32(NT),
     ],
     plannerPlan: plan,
     plannerPlanAsync: plan,

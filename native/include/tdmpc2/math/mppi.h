@@ -38,7 +38,8 @@ TDMPC2_HD float mppi_nan_to_num(float v) {
   return v;
 }
 
-// A Gaussian action sample: clamp(mean + std·ξ, −1, 1) (HEAD: (mean + std·r).clamp(−1, 1)).
+// A Gaussian action sample: clamp(mean + std·ξ, −1, 1) (HEAD: (mean + std·r).clamp(−1, 1));
+// multitask planners then multiply it by the action mask.
 TDMPC2_HD float mppi_sample(float mean, float std, float xi) {
   const float a = mean + std * xi;
   return a < -1.f ? -1.f : (a > 1.f ? 1.f : a);
@@ -78,10 +79,11 @@ struct MppiShape {
 //   std   = sqrt(Σ_k s_k·(a_k − mean)² / (Σ_k s_k + 1e-9)), clamped to [min_std, max_std]
 // value[n] (cleaned), idx[Ke] from mppi_top_k (so v_max = value[idx[0]]); the action of sample
 // n at step t, dim i is act[t·t_stride + n·A + i]. Writes score[Ke] (normalised), mean[H·A],
-// std[H·A]. Sums run in elite order.
+// std[H·A]. Sums run in elite order. Multitask: mask[A] (or null) multiplies the final mean and
+// std (HEAD: `mean = mean * mask; std = std * mask` after the clamp).
 TDMPC2_HD void mppi_update(const float* value, const float* act, int64_t t_stride,
-                           const int32_t* idx, const MppiShape& p, float* score, float* mean,
-                           float* std) {
+                           const int32_t* idx, const MppiShape& p, const float* mask,
+                           float* score, float* mean, float* std) {
   const float vmax = value[idx[0]];
   float total = 0.f;
   for (int64_t k = 0; k < p.Ke; ++k) {
@@ -105,8 +107,13 @@ TDMPC2_HD void mppi_update(const float* value, const float* act, int64_t t_strid
         const float d = a[int64_t(idx[k]) * p.A] - m;
         s += score[k] * (d * d);
       }
+      float sd = mppi_clamp(sqrtf(s / denom), p.min_std, p.max_std);
+      if (mask != nullptr) {
+        m = m * mask[i];
+        sd = sd * mask[i];
+      }
       mean[t * p.A + i] = m;
-      std[t * p.A + i] = mppi_clamp(sqrtf(s / denom), p.min_std, p.max_std);
+      std[t * p.A + i] = sd;
     }
   }
 }
