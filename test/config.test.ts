@@ -17,7 +17,7 @@ describe('defaults equal SPEC §2 (config.yaml)', () => {
       numBins: 101, vmin: -10, vmax: 10,
       modelSize: 5, numEncLayers: 2, encDim: 256, mlpDim: 512, latentDim: 512, taskDim: 0, numQ: 5,
       dropout: 0.01, simnormDim: 8,
-      evalEpisodes: 10, evalFreq: 50_000, seed: 1, episodic: false, device: 'auto',
+      evalEpisodes: 10, evalFreq: 50_000, tasks: null, seed: 1, episodic: false, device: 'auto',
     });
   });
 

@@ -253,7 +253,7 @@ export class Planner implements Disposable {
       this.#flags,
       false,
       this.#actions.handle,
-      m.tasks ? m.tasks.params.data.handle : null,
+      m.tasks ? m.tasks.params.get('weight').value.handle : null,
       m.tasks ? m.tasks.masks.handle : null,
       this.#tasks,
     ];

@@ -55,6 +55,17 @@ export interface RefEnvState {
   prevMean: ArrayLike<number>;
 }
 
+/**
+ * The multitask inputs of one environment (SPEC §11): its task's embedding row (as the model's
+ * max-norm lookup returns it), action mask and discount (γ of the task, applied in float32 as
+ * HEAD's discount tensor is).
+ */
+export interface RefTask {
+  emb: ArrayLike<number>;
+  mask: ArrayLike<number>;
+  discount: number;
+}
+
 export interface RefPlanResult {
   action: Float64Array;
   /** Final MPPI mean and std [H·A]. */
@@ -77,11 +88,15 @@ export function mlpRef(net: RefMlp, x: ArrayLike<number>, M: number, V: number):
   return h as Float64Array;
 }
 
-function concatRows(z: ArrayLike<number>, a: ArrayLike<number>, M: number, L: number, A: number): Float64Array {
-  const out = new Float64Array(M * (L + A));
+/** Rows [z, e, a] (e: the same row for every m; empty single-task). */
+function concatRows(z: ArrayLike<number>, a: ArrayLike<number>, M: number, L: number, A: number, e: ArrayLike<number> = []): Float64Array {
+  const T = e.length;
+  const W = L + T + A;
+  const out = new Float64Array(M * W);
   for (let m = 0; m < M; m++) {
-    for (let k = 0; k < L; k++) out[m * (L + A) + k] = z[m * L + k]!;
-    for (let k = 0; k < A; k++) out[m * (L + A) + L + k] = a[m * A + k]!;
+    for (let k = 0; k < L; k++) out[m * W + k] = z[m * L + k]!;
+    for (let k = 0; k < T; k++) out[m * W + L + k] = e[k]!;
+    for (let k = 0; k < A; k++) out[m * W + L + T + k] = a[m * A + k]!;
   }
   return out;
 }
@@ -114,6 +129,7 @@ export function planRef(
   state: RefEnvState,
   firstStep: boolean,
   evalMode: boolean,
+  task: RefTask | null = null,
 ): RefPlanResult {
   const { actionDim: A, horizon: H, numSamples: N, numPiTrajs: P, numElites: Ke, simnormDim: V } = c;
   const L = model.dynamics[model.dynamics.length - 1]!.out;
@@ -130,11 +146,13 @@ export function planRef(
     cursor += Math.ceil(n / 4);
     return v;
   };
+  const e = task?.emb ?? [];
+  const mask = task?.mask ?? null;
   const policy = (z: ArrayLike<number>, rows: number, eps: ArrayLike<number>): Float64Array =>
     policyForwardRef({
-      raw: mlpRef(model.pi, z, rows, V),
+      raw: mlpRef(model.pi, task ? concatRows(z, [], rows, L, 0, e) : z, rows, V),
       eps,
-      mask: null,
+      mask,
       maskStride: 0,
       N: rows,
       A,
@@ -143,7 +161,7 @@ export function planRef(
     }).action;
 
   // 1. Encode.
-  const z0 = mlpRef(model.encoder, obs, 1, V);
+  const z0 = mlpRef(model.encoder, task ? concatRows(obs, [], 1, obs.length, 0, e) : obs, 1, V);
 
   // 2. Policy trajectories: sampled actions along the policy's own rollout.
   const piActions: Float64Array[] = [];
@@ -152,7 +170,7 @@ export function planRef(
     for (let t = 0; t < H; t++) {
       const a = policy(zp, P, normals(P * A));
       piActions.push(a);
-      if (t < H - 1) zp = mlpRef(model.dynamics, concatRows(zp, a, P, L, A), P, V);
+      if (t < H - 1) zp = mlpRef(model.dynamics, concatRows(zp, a, P, L, A, e), P, V);
     }
   }
 
@@ -172,21 +190,21 @@ export function planRef(
       for (let n = P; n < N; n++)
         for (let i = 0; i < A; i++) {
           const a = mean[t * A + i]! + std[t * A + i]! * xi[(t * (N - P) + (n - P)) * A + i]!;
-          actions[t]![n * A + i] = Math.min(Math.max(a, -1), 1);
+          actions[t]![n * A + i] = Math.min(Math.max(a, -1), 1) * (mask ? mask[i]! : 1);
         }
     // Value of each sequence.
     let z = repeatRow(z0, N);
     const G = new Float64Array(N);
     let disc = 1;
     for (let t = 0; t < H; t++) {
-      const x = concatRows(z, actions[t]!, N, L, A);
+      const x = concatRows(z, actions[t]!, N, L, A, e);
       const r = twoHotInvRef(mlpRef(model.reward, x, N, V), N, c.bins).value;
       for (let n = 0; n < N; n++) G[n] += disc * r[n]!;
       z = mlpRef(model.dynamics, x, N, V);
-      disc *= c.discount;
+      disc = task ? Math.fround(disc * Math.fround(task.discount)) : disc * c.discount;
     }
     const aH = policy(z, N, normals(N * A));
-    const xH = concatRows(z, aH, N, L, A);
+    const xH = concatRows(z, aH, N, L, A, e);
     const u = uniforms(2);
     const qi = Math.min(Math.floor(u[0]! * c.numQ), c.numQ - 1);
     let qj = Math.min(Math.floor(u[1]! * (c.numQ - 1)), c.numQ - 2);
@@ -216,8 +234,9 @@ export function planRef(
         m /= denom;
         let s = 0;
         elites.forEach((n, k) => (s += score[k]! * (actions[t]![n * A + i]! - m) ** 2));
-        nextMean[t * A + i] = m;
-        nextStd[t * A + i] = Math.min(Math.max(Math.sqrt(s / denom), c.minStd), c.maxStd);
+        const m1 = mask ? mask[i]! : 1; // multitask: mean and std × mask
+        nextMean[t * A + i] = m * m1;
+        nextStd[t * A + i] = Math.min(Math.max(Math.sqrt(s / denom), c.minStd), c.maxStd) * m1;
       }
     mean = nextMean;
     std = nextStd;
