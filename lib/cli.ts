@@ -13,6 +13,7 @@ import { benchCommand, BENCH_HELP } from './cli/bench.js';
 import { evalCommand, EVAL_HELP } from './cli/evaluate.js';
 import { plotCommand, PLOT_HELP, tasksCommand, TASKS_HELP } from './cli/misc.js';
 import { trainCommand, TRAIN_HELP } from './cli/train.js';
+import { finetuneCommand, FINETUNE_HELP, trainOfflineCommand, TRAIN_OFFLINE_HELP } from './cli/multitask.js';
 
 export const HELP = `Usage: tdmpc2 <command> [options]
 
@@ -20,6 +21,9 @@ TD-MPC2 model-based reinforcement learning: native CPU/CUDA kernels, MuJoCo task
 
 Commands:
   train      train an agent on a task          tdmpc2 train --task cartpole-swingup
+             or on a task set                  tdmpc2 train --tasks cartpole-swingup,finger-spin
+  train-offline  train from a dataset          tdmpc2 train-offline --data runs/data
+  finetune   finetune a multitask checkpoint   tdmpc2 finetune runs/mt/checkpoint.safetensors --task T
   eval       evaluate a checkpoint             tdmpc2 eval runs/x/checkpoint.safetensors
   tasks      list the tasks
   plot       learning curves of runs as SVG    tdmpc2 plot runs/a runs/b -o curves.svg
@@ -32,6 +36,8 @@ Options:
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; help: string }> = {
   train: { run: trainCommand, help: TRAIN_HELP },
+  'train-offline': { run: trainOfflineCommand, help: TRAIN_OFFLINE_HELP },
+  finetune: { run: finetuneCommand, help: FINETUNE_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   tasks: { run: tasksCommand, help: TASKS_HELP },
   plot: { run: plotCommand, help: PLOT_HELP },

@@ -4,8 +4,10 @@ import { MODEL_SIZES } from '../config.js';
 import { consoleLogger } from '../train/console-logger.js';
 import { Trainer, type TrainerOptions } from '../train/trainer.js';
 import { intOption, parse, parseSets, println, UsageError, type CliIO } from './args.js';
+import { trainMultitask } from './multitask.js';
 
 export const TRAIN_HELP = `Usage: tdmpc2 train --task TASK [options]
+       tdmpc2 train --tasks TASK,TASK,... [options]
        tdmpc2 train --resume DIR [--steps N] [--device D]
 
 Trains a TD-MPC2 agent online on one task and writes the run directory: train.csv, eval.csv,
@@ -13,6 +15,10 @@ metrics.jsonl, config.json, curves.svg (eval return vs step) and checkpoint.safe
 
 Options:
   --task TASK          task to train on (see \`tdmpc2 tasks\`), e.g. cartpole-swingup
+  --tasks A,B,...      multitask: one agent over these tasks (task embeddings, action masks;
+                       steps count over all tasks; eval.jsonl holds per-task returns and the
+                       normalised score)
+  --save-dataset DIR   also write every episode to a dataset for train-offline
   --steps N            environment steps (default 10000000; stops at the episode boundary)
   --model-size S       1, 5, 19, 48 or 317 (default 5)
   --device D           auto, cpu, cuda or cuda:N (default auto)
@@ -37,6 +43,8 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     argv,
     {
       task: { type: 'string' },
+      tasks: { type: 'string' },
+      'save-dataset': { type: 'string' },
       steps: { type: 'string' },
       'model-size': { type: 'string' },
       device: { type: 'string' },
@@ -56,6 +64,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new UsageError('train', `unexpected argument "${positionals[0]}"`);
+  if (v.tasks !== undefined) return trainMultitask(v, io);
   const modelSize = intOption('train', 'model-size', v['model-size'], 1);
   if (modelSize !== undefined && !(modelSize in MODEL_SIZES))
     throw new UsageError('train', `--model-size: expected one of ${Object.keys(MODEL_SIZES).join(', ')}, got ${modelSize}`);
@@ -68,7 +77,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
   const logger = consoleLogger(io.stderr);
   let trainer: Trainer;
   if (v.resume !== undefined) {
-    const other = ['task', 'model-size', 'seed', 'out', 'num-envs', 'eval-freq', 'eval-episodes', 'save-every', 'seed-steps', 'set'].filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+    const other = ['task', 'save-dataset', 'model-size', 'seed', 'out', 'num-envs', 'eval-freq', 'eval-episodes', 'save-every', 'seed-steps', 'set'].filter((k) => (v as Record<string, unknown>)[k] !== undefined);
     if (other.length) throw new UsageError('train', `--resume takes its options from the run; only --steps and --device may change (got --${other[0]})`);
     trainer = Trainer.resume(v.resume, { ...(steps !== undefined && { steps }), ...(device !== undefined && { device }), logger, signal: controller.signal });
   } else {
@@ -92,6 +101,7 @@ export async function trainCommand(argv: string[], io: CliIO): Promise<number> {
     put('evalEpisodes', intOption('train', 'eval-episodes', v['eval-episodes'], 0));
     put('saveEvery', intOption('train', 'save-every', v['save-every'], 1));
     put('seedSteps', intOption('train', 'seed-steps', v['seed-steps'], 1));
+    put('saveDataset', v['save-dataset']);
     trainer = new Trainer(options);
   }
 

@@ -44,6 +44,8 @@ export interface ReplayBufferOptions {
   seed?: number;
   /** Where the batch tensors live. @defaultValue 'cpu' */
   device?: Device;
+  /** Multitask: every episode carries a task id, and batches carry `task` [B] (SPEC §11). @defaultValue false */
+  multitask?: boolean;
 }
 
 /** One whole episode of L entries, row-major (see the entry convention above). */
@@ -99,6 +101,11 @@ export class ReplayBuffer implements Disposable {
   readonly #obs: Float32Array;
   readonly #action: Float32Array;
   readonly #reward: Float32Array;
+  /** Multitask: the task id of every stored entry (its episode's). */
+  readonly #task: Int32Array | null;
+  readonly #taskHost: Int32Array | null;
+  /** Called with every episode added (after validation): dataset writers (lib/io/dataset.ts). */
+  onEpisode: ((ep: EpisodeData, task: number) => void) | null = null;
   /** Entries ever written; entry k (absolute) lives at slot k mod capacity while k ≥ #written − capacity. */
   #written = 0;
   #episodesAdded = 0;
@@ -132,6 +139,8 @@ export class ReplayBuffer implements Disposable {
     this.#obs = new Float32Array(C * O);
     this.#action = new Float32Array(C * A);
     this.#reward = new Float32Array(C);
+    this.#task = opts.multitask ? new Int32Array(C) : null;
+    this.#taskHost = opts.multitask ? new Int32Array(B) : null;
     this.#rng = new RngStream(seed, STREAMS.replay);
     this.#u = Tensor.zeros([2 * B]);
     this.#uHost = new Float32Array(2 * B);
@@ -142,7 +151,13 @@ export class ReplayBuffer implements Disposable {
       obs: Tensor.zeros([H + 1, B, O], this.device),
       action: Tensor.zeros([H, B, A], this.device),
       reward: Tensor.zeros([H, B], this.device),
+      task: this.#taskHost,
     });
+  }
+
+  /** Whether episodes carry task ids. */
+  get multitask(): boolean {
+    return this.#task !== null;
   }
 
   /** Entries stored (≤ capacity). */
@@ -174,10 +189,12 @@ export class ReplayBuffer implements Disposable {
    * carry NaN action and reward; every other value must be finite. Returns the number of episodes
    * added so far.
    */
-  addEpisode(ep: EpisodeData): number {
+  addEpisode(ep: EpisodeData, task = -1): number {
     this.#check('addEpisode');
     const [O, A, C, H] = [this.obsDim, this.actionDim, this.capacity, this.horizon];
     if (ep === null || typeof ep !== 'object') throw new TypeError(`ReplayBuffer.addEpisode: expected { obs, action, reward }, got ${String(ep)}`);
+    if (this.#task ? !(Number.isSafeInteger(task) && task >= 0) : task !== -1)
+      throw new RangeError(`ReplayBuffer.addEpisode: task: expected ${this.#task ? 'a task id ≥ 0 (multitask buffer)' : 'none (single-task buffer)'}, got ${task}`);
     for (const k of ['obs', 'action', 'reward'] as const)
       if (!(ep[k] instanceof Float32Array))
         throw new TypeError(`ReplayBuffer.addEpisode: ${k}: expected a Float32Array, got ${ep[k] === null ? 'null' : typeof ep[k]}`);
@@ -205,6 +222,7 @@ export class ReplayBuffer implements Disposable {
       this.#obs.set(ep.obs.subarray(done * O, (done + n) * O), slot * O);
       this.#action.set(ep.action.subarray(done * A, (done + n) * A), slot * A);
       this.#reward.set(ep.reward.subarray(done, done + n), slot);
+      this.#task?.fill(task, slot, slot + n);
       done += n;
     }
     this.#written += L;
@@ -216,6 +234,7 @@ export class ReplayBuffer implements Disposable {
       this.#okLength.push(L);
     }
     this.#evict();
+    this.onEpisode?.(ep, task);
     return this.#episodesAdded;
   }
 
@@ -257,6 +276,7 @@ export class ReplayBuffer implements Disposable {
       const first = Math.max(s0, oldest); // the oldest episode may have lost its head
       const valid = s0 + this.#okLength.at(e) - first - H; // valid starts
       const s = first + Math.min(Math.floor(u[2 * b + 1]! * valid), valid - 1);
+      if (this.#taskHost) this.#taskHost[b] = this.#task![s % C]!;
       // Element loops, not subarray()+set(): a subarray is an allocation.
       for (let t = 0; t <= H; t++) {
         const slot = (s + t) % C;
@@ -306,6 +326,11 @@ export class ReplayBuffer implements Disposable {
       ['replay.action', { shape: [n, A], data: action }],
       ['replay.reward', { shape: [n], data: reward }],
     ]);
+    if (this.#task) {
+      const task = new Float32Array(n); // task ids are small integers: exact in float32
+      for (let k = 0; k < n; k++) task[k] = this.#task[(first + k) % C]!;
+      tensors.set('replay.task', { shape: [n], data: task });
+    }
     const meta: ReplayMeta = {
       capacity: C,
       obsDim: O,
@@ -353,6 +378,7 @@ export class ReplayBuffer implements Disposable {
     this.#obs.set(obs);
     this.#action.set(action);
     this.#reward.set(reward);
+    if (this.#task) this.#task.set(Int32Array.from(get('replay.task', [n])));
     this.#epStart.clear();
     this.#epLength.clear();
     this.#okStart.clear();

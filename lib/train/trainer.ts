@@ -30,6 +30,7 @@ import { loadMujoco } from '../envs/mujoco.js';
 import type { Env, EnvFactory, VectorEnv } from '../envs/types.js';
 import { checkEnv, checkVectorEnv, envName, isVectorEnv, SyncVectorEnv } from '../envs/user-env.js';
 import { makeVectorEnv } from '../envs/vector-env.js';
+import { DatasetWriter } from '../io/dataset.js';
 import type { Device } from '../nn/device.js';
 import { RngStream } from '../nn/rng.js';
 import { STREAMS } from '../model/world-model.js';
@@ -89,6 +90,8 @@ export interface TrainerOptions {
   seedSteps?: number;
   /** Write an update record to metrics.jsonl every this many updates. @defaultValue 100 */
   updateLogEvery?: number;
+  /** Also write every episode to this dataset directory (docs/datasets.md), for offline training. */
+  saveDataset?: string;
   /** Receives progress, episode, eval and checkpoint events (the library never prints). */
   logger?: (event: TrainerEvent) => void;
   /** Stops training at the next episode boundary, after a checkpoint. */
@@ -316,6 +319,11 @@ export class Trainer {
       device: agent.device,
     });
     cleanup.push(buffer);
+    if (o.saveDataset) {
+      const writer = new DatasetWriter(o.saveDataset, [{ name, obsDim: O, actionDim: A, episodeLength: T }]);
+      buffer.onEpisode = (ep) => writer.add(ep, 0);
+      cleanup.push({ close: () => writer.close() });
+    }
     const evalEnvs = cfg.evalEpisodes > 0 ? this.#evalEnvs(cfg.evalEpisodes, seed + EVAL_SEED_OFFSET, cleanup) : null;
     if (evalEnvs && o.env !== undefined) {
       const d = isVectorEnv(evalEnvs) ? checkVectorEnv(evalEnvs, 'Trainer: options.evalEnv') : checkEnv(evalEnvs, 'Trainer: options.evalEnv');
