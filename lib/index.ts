@@ -78,3 +78,29 @@ export {
   type PlotOptions,
 } from './train/plot.js';
 export { updateMacs, planMacs } from './model/flops.js';
+
+// Multitask agents, offline training from datasets and finetuning (SPEC §11).
+export { defaultTaskDim, multitaskShape, type TaskShape } from './config.js';
+export { TaskEmbedding, type TaskRows } from './model/task-embedding.js';
+export {
+  MultitaskTrainer,
+  taskShapes,
+  type MultitaskTrainerOptions,
+  type MultitaskEvent,
+  type MultitaskEval,
+  type MultitaskSummary,
+} from './train/multitask-trainer.js';
+export { OfflineTrainer, type OfflineTrainerOptions, type OfflineEvent, type OfflineSummary } from './train/offline-trainer.js';
+export { finetuneAgent, type FinetuneSetup } from './train/finetune.js';
+export { evaluateTask, normalizedScore } from './train/task-eval.js';
+export {
+  DatasetWriter,
+  readEpisodes,
+  readManifest,
+  padEpisode,
+  datasetFiles,
+  DATASET_FORMAT,
+  DATASET_VERSION,
+  type DatasetManifest,
+  type DatasetEpisode,
+} from './io/dataset.js';

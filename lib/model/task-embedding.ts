@@ -34,6 +34,7 @@ export class TaskEmbedding {
   readonly #maskHost: Float32Array;
   readonly #table: Float32Array;
   readonly #grad: Float32Array;
+  readonly #seen: Uint8Array;
   #rows = new Float32Array(0);
   #maskRows = new Float32Array(0);
 
@@ -47,6 +48,7 @@ export class TaskEmbedding {
     this.masks = Tensor.from(this.#maskHost, [this.numTasks, actionDim], device);
     this.#table = new Float32Array(this.numTasks * taskDim);
     this.#grad = new Float32Array(this.numTasks * taskDim);
+    this.#seen = new Uint8Array(this.numTasks);
   }
 
   /** The mask of task `id` [A] (a copy). */
@@ -71,7 +73,7 @@ export class TaskEmbedding {
     const T = this.taskDim;
     const table = this.params.data.toArray(this.#table);
     let changed = false;
-    const done = new Uint8Array(this.numTasks);
+    const done = this.#seen.fill(0); // no allocation: the planner renormalises on every call
     for (let m = 0; m < ids.length; m++) {
       const id = ids[m]!;
       if (done[id]) continue;
