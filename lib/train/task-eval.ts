@@ -6,9 +6,9 @@ import type { TDMPC2 } from '../agent/agent.js';
 import type { DmcVectorEnv } from '../envs/vector-env.js';
 import type { EvalResult } from './evaluate.js';
 
-/** Rows of width `from` copied into rows of width `to` (zero-padded). */
+/** Rows of width `from` copied into rows of width `to` (zero-padded), into `out` when given. */
 export function padRows(src: Float32Array, rows: number, from: number, to: number, out?: Float32Array): Float32Array {
-  if (from === to) return src;
+  if (from === to && !out) return src;
   const dst = out ?? new Float32Array(rows * to);
   dst.fill(0);
   for (let r = 0; r < rows; r++) dst.set(src.subarray(r * from, (r + 1) * from), r * to);

@@ -16,6 +16,7 @@ import type { WorldModel } from '../../lib/model/world-model.js';
 import { Graph } from '../../lib/nn/graph.js';
 import { RngStream } from '../../lib/nn/rng.js';
 import { Tensor } from '../../lib/nn/tensor.js';
+import { cutRows, normalizedScore, padRows } from '../../lib/train/task-eval.js';
 import { compareClose } from '../helpers/expect-close.js';
 import { rng } from '../helpers/random.js';
 import { planRef } from '../reference/planner.js';
@@ -299,5 +300,18 @@ describe('multitask checkpoints', () => {
     expect(Array.from(back.model.tasks!.masks.toArray())).toEqual([1, 1, 1, 0, 1, 0]);
     agent.dispose();
     back.dispose();
+  });
+});
+
+describe('observation padding and action cutting (lib/train/task-eval.ts)', () => {
+  test('padRows zero-pads rows and always fills `out` when given; cutRows keeps the first dims', () => {
+    const src = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(padRows(src, 2, 3, 5))).toEqual([1, 2, 3, 0, 0, 4, 5, 6, 0, 0]);
+    const out = new Float32Array(6).fill(9);
+    expect(padRows(src, 2, 3, 3, out)).toBe(out); // same width: still written into out
+    expect(Array.from(out)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(padRows(src, 2, 3, 3)).toBe(src);
+    expect(Array.from(cutRows(src, 2, 3, 1))).toEqual([1, 4]);
+    expect(normalizedScore([500, 900])).toBe(70);
   });
 });
