@@ -315,3 +315,41 @@ describe('observation padding and action cutting (lib/train/task-eval.ts)', () =
     expect(normalizedScore([500, 900])).toBe(70);
   });
 });
+
+describe('rows of different tasks in one batch', () => {
+  test('each row is computed with its own task: a mixed batch equals per-task batches row by row', () => {
+    const cfg = smallConfig(MT);
+    const model = makeModel(cfg, 41);
+    randomizeEmbedding(model, 9);
+    const ids = [2, 0, 1, 0, 2];
+    const obsAll = randomObs(ids.length * cfg.obsDim, 17);
+    const actAll = randomObs(ids.length * cfg.actionDim, 18);
+    const run = (rows: number[]) => {
+      const g = new Graph('cpu');
+      const task = model.taskRows(g, rows.map((r) => ids[r]!))!;
+      const pick = (src: Float32Array, w: number) => Tensor.from(Float32Array.from(rows.flatMap((r) => Array.from(src.subarray(r * w, (r + 1) * w)))), [rows.length, w]);
+      const z = model.encode(g, g.constant(pick(obsAll, cfg.obsDim)), undefined, task);
+      const a = g.constant(pick(actAll, cfg.actionDim));
+      const out = {
+        z: z.value.toArray(),
+        next: model.next(g, z, a, undefined, task).value.toArray(),
+        reward: model.rewardLogits(g, z, a, undefined, task).value.toArray(),
+        q: model.qLogits(g, z, a, { params: 'constant', dropout: null }, false, task).value.toArray(),
+      };
+      g.dispose();
+      return out;
+    };
+    const mixed = run([0, 1, 2, 3, 4]);
+    for (let r = 0; r < ids.length; r++) {
+      const alone = run([r]);
+      const L = cfg.latentDim;
+      const K = cfg.numBins;
+      expect(Array.from(mixed.z.subarray(r * L, (r + 1) * L))).toEqual(Array.from(alone.z));
+      expect(Array.from(mixed.next.subarray(r * L, (r + 1) * L))).toEqual(Array.from(alone.next));
+      expect(Array.from(mixed.reward.subarray(r * K, (r + 1) * K))).toEqual(Array.from(alone.reward));
+      for (let q = 0; q < cfg.numQ; q++)
+        expect(Array.from(mixed.q.subarray((q * ids.length + r) * K, (q * ids.length + r + 1) * K))).toEqual(Array.from(alone.q.subarray(q * K, (q + 1) * K)));
+    }
+    model.dispose();
+  });
+});
