@@ -121,6 +121,33 @@ describe('tdmpc2 (in process)', () => {
     expect((await run('plot', join(dir, 'nowhere'))).err).toMatch(/nowhere[/\\]eval\.csv: cannot read \(ENOENT\)/);
   });
 
+  test('multitask commands: help, usage errors, and a tiny train --tasks → --save-dataset → train-offline → finetune chain', async () => {
+    for (const cmd of [['train-offline'], ['finetune']]) {
+      const r = await run(...cmd, '--help');
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.out).toContain(`tdmpc2 ${cmd[0]}`);
+    }
+    expect((await run('train-offline')).code).toBe(2);
+    expect((await run('finetune', '--task', 'cartpole-swingup')).code).toBe(2);
+    expect((await run('finetune', 'x.safetensors')).code).toBe(2);
+    expect((await run('train', '--tasks', 'cartpole-swingup,reacher-easy', '--num-envs', '2')).code).toBe(2);
+    const mt = join(dir, 'mt');
+    const data = join(dir, 'mt-data');
+    // Plumbing only (learning is tested in test/train): runs end at their first episode boundary.
+    const small = ['--steps', '1000', '--seed-steps', '1000', '--eval-freq', '1000', '--eval-episodes', '1', ...TINY];
+    const r1 = await run('train', '--tasks', 'cartpole-swingup,reacher-easy', '--out', mt, '--save-dataset', data, ...small);
+    expect(r1.code, r1.err).toBe(0);
+    expect(r1.err).toMatch(/eval @ 1000: cartpole-swingup [\d.]+, reacher-easy [\d.]+; normalised score/);
+    expect(existsSync(join(mt, 'checkpoint.safetensors'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(data, 'dataset.json'), 'utf8')).episodes).toBe(2);
+    const r2 = await run('train-offline', '--data', data, '--steps', '20', '--eval-freq', '20', '--eval-episodes', '1', '--out', join(dir, 'off'), ...TINY);
+    expect(r2.code, r2.err).toBe(0);
+    expect(JSON.parse(r2.out).updates).toBe(20);
+    const r3 = await run('finetune', join(mt, 'checkpoint.safetensors'), '--task', 'pendulum-swingup', '--steps', '500', '--seed-steps', '500', '--eval-freq', '500', '--eval-episodes', '1', '--out', join(dir, 'ft'));
+    expect(r3.code, r3.err).toBe(0);
+    expect(r3.err).toContain('pendulum-swingup as task 2 of 3');
+  }, 120_000);
+
   test('tasks lists every task with its sizes', async () => {
     const r = await run('tasks', '--json');
     expect(r.code).toBe(0);
