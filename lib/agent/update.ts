@@ -64,6 +64,7 @@ export class Updater {
   readonly scale: RunningScale;
   readonly rng: UpdaterRng;
   readonly #pairBuf: Tensor;
+  readonly #idBufs = new Map<number, Int32Array>();
 
   constructor(model: WorldModel, seed: number) {
     this.model = model;
@@ -106,11 +107,16 @@ export class Updater {
     return [i, j];
   }
 
-  /** Task ids of `times` stacked copies of the batch's B rows (time-major rows t·B + b). */
+  /**
+   * Task ids of `times` stacked copies of the batch's B rows (time-major rows t·B + b), in a
+   * buffer kept per size (the update allocates no id arrays after the first call).
+   */
   #taskIds(batch: Batch, times: number): Int32Array | null {
     const task = batch.task;
     if (!task) return null;
-    const out = new Int32Array(times * task.length);
+    const n = times * task.length;
+    let out = this.#idBufs.get(n);
+    if (!out) this.#idBufs.set(n, (out = new Int32Array(n)));
     for (let t = 0; t < times; t++) out.set(task, t * task.length);
     return out;
   }
