@@ -8,6 +8,7 @@ import { Adam, clipCoefficient, gradNorm } from '../nn/optim.js';
 import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, type WorldModel } from '../model/world-model.js';
+import { EVAL } from '../nn/modules.js';
 import { RunningScale } from './running-scale.js';
 
 /** A training batch, time-major (SPEC §9.1). */
@@ -134,10 +135,9 @@ export class Updater {
     const nextZ = g.noGrad(() => {
       const z = model.encode(g, nextObs);
       const pi = model.policy(g, z, this.rng.policy);
-      const [i, j] = this.qPair();
-      const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true);
-      const qi = twoHotInv(g, member(g, logits, i), cfg).value.toArray();
-      const qj = twoHotInv(g, member(g, logits, j), cfg).value.toArray();
+      const [li, lj] = model.qHeadLogits(g, z, pi.action, this.qPair(), EVAL, true);
+      const qi = twoHotInv(g, li!, cfg).value.toArray();
+      const qj = twoHotInv(g, lj!, cfg).value.toArray();
       const r = batch.reward.toArray();
       const y = new Float32Array(H * B);
       for (let k = 0; k < y.length; k++) y[k] = Math.fround(r[k]! + Math.fround(cfg.discount * Math.min(qi[k]!, qj[k]!)));
@@ -213,10 +213,10 @@ export class Updater {
     const { model, cfg, graph: g } = this;
     const H = cfg.horizon;
     const sample = model.policy(g, zs, this.rng.policy, { params: 'trainable', dropout: null });
-    const logits = model.qLogits(g, zs, sample.action, { params: 'frozen', dropout: this.rng.dropout });
-    const [i, j] = this.qPair();
-    const qi = twoHotInv(g, member(g, logits, i), cfg);
-    const qj = twoHotInv(g, member(g, logits, j), cfg);
+    // Only the random pair of heads (HEAD computes all numQ and uses two): frozen, dropout on.
+    const [li, lj] = model.qHeadLogits(g, zs, sample.action, this.qPair(), { params: 'frozen', dropout: this.rng.dropout });
+    const qi = twoHotInv(g, li!, cfg);
+    const qj = twoHotInv(g, lj!, cfg);
     const steps = H + 1;
     const piLoss = hostLoss(g, [qi, qj, sample.scaledEntropy], ([vi, vj, se]) => {
       const n = vi!.length;
