@@ -164,10 +164,9 @@ export class Updater {
       const task = model.taskRows(g, this.#taskIds(batch, H));
       const z = model.encode(g, nextObs, EVAL, task);
       const pi = model.policy(g, z, this.rng.policy, EVAL, task);
-      const [i, j] = this.qPair();
-      const logits = model.qLogits(g, z, pi.action, { params: 'constant', dropout: null }, true, task);
-      const qi = twoHotInv(g, member(g, logits, i), cfg).value.toArray();
-      const qj = twoHotInv(g, member(g, logits, j), cfg).value.toArray();
+      const [li, lj] = model.qHeadLogits(g, z, pi.action, this.qPair(), EVAL, true, task);
+      const qi = twoHotInv(g, li!, cfg).value.toArray();
+      const qj = twoHotInv(g, lj!, cfg).value.toArray();
       const r = batch.reward.toArray();
       const y = new Float32Array(H * B);
       if (batch.task) {
@@ -251,10 +250,10 @@ export class Updater {
     const H = cfg.horizon;
     const task = model.taskRows(g, taskIds);
     const sample = model.policy(g, zs, this.rng.policy, { params: 'trainable', dropout: null }, task);
-    const logits = model.qLogits(g, zs, sample.action, { params: 'frozen', dropout: this.rng.dropout }, false, task);
-    const [i, j] = this.qPair();
-    const qi = twoHotInv(g, member(g, logits, i), cfg);
-    const qj = twoHotInv(g, member(g, logits, j), cfg);
+    // Only the random pair of heads (HEAD computes all numQ and uses two): frozen, dropout on.
+    const [li, lj] = model.qHeadLogits(g, zs, sample.action, this.qPair(), { params: 'frozen', dropout: this.rng.dropout }, false, task);
+    const qi = twoHotInv(g, li!, cfg);
+    const qj = twoHotInv(g, lj!, cfg);
     const steps = H + 1;
     const piLoss = hostLoss(g, [qi, qj, sample.scaledEntropy], ([vi, vj, se]) => {
       const n = vi!.length;

@@ -134,6 +134,18 @@ export class WorldModel {
     return target ? this.qs.forward(g, x, { params: 'constant', dropout: null }, this.targetQs) : this.qs.forward(g, x, mode);
   }
 
+  /**
+   * The logits [M, K] of the Q members `heads` only (online or target), each as the whole
+   * ensemble would give it (same values and dropout masks): HEAD's min/avg over a random pair
+   * needs two of the numQ heads, so the TD target and the policy loss compute just those.
+   */
+  qHeadLogits(g: Graph, z: Var, a: Var, heads: readonly number[], mode: ForwardMode, target = false, task: TaskRows | null = null): Var[] {
+    const x = concatCols(g, this.#withTask(g, z, task), a);
+    return target
+      ? this.qs.forwardMembers(g, x, heads, { params: 'constant', dropout: null }, this.targetQs)
+      : this.qs.forwardMembers(g, x, heads, mode);
+  }
+
   /** θ̄ ← θ̄ + τ(θ − θ̄) over every Q-ensemble parameter (SPEC §9.6). */
   softUpdateTarget(): void {
     polyakUpdate(this.targetQs.data, this.qs.params.data, this.cfg.tau);

@@ -3,7 +3,9 @@
 // in one batched call. Each MLP owns one ParamGroup; layers are views into it.
 import { denseBackward, denseForward, type DenseEpilogue } from './kernels/dense.js';
 import type { Device } from './device.js';
+import { slice } from './functional.js';
 import { Var, type Graph } from './graph.js';
+import type { Tensor } from './tensor.js';
 import { LINEAR_WEIGHT_INIT, ONES, ParamGroup, ZEROS, type Param, type ParamSpec } from './params.js';
 import type { RngStream } from './rng.js';
 
@@ -71,6 +73,64 @@ class Layer {
   outShape(x: Var): number[] {
     const M = x.shape[x.shape.length - 2]!;
     return this.members === null ? [M, this.def.outDim] : [this.members, M, this.def.outDim];
+  }
+
+  /** Views of member e of an ensemble parameter (value and grad), made once per parameter. */
+  readonly #memberViews = new WeakMap<Param, { value: Tensor; grad: Tensor | null }[]>();
+
+  #member(p: Param, e: number): { value: Tensor; grad: Tensor | null } {
+    let views = this.#memberViews.get(p);
+    if (!views) {
+      const shape = p.shape.slice(1);
+      const size = shape.reduce((a, b) => a * b, 1);
+      views = Array.from({ length: p.shape[0]! }, (_, i) => ({ value: p.value.view(shape, i * size), grad: p.grad ? p.grad.view(shape, i * size) : null }));
+      this.#memberViews.set(p, views);
+    }
+    return views[e]!;
+  }
+
+  /**
+   * Member e of an ensemble layer alone, as a plain layer on x [M, K] → [M, N]: the same
+   * parameters and, with `dropoutOffset` (the ensemble draw's block offset), the same dropout mask
+   * as member e of the whole ensemble: element (e, m, n) is number e·M·N + m·N + n of the draw, so
+   * member e's elements start at block offset + e·M·N/4 (the caller ensures 4 | M·N). Gradients flow into x and,
+   * when trainable, into member e's slice of the parameter gradients.
+   */
+  forwardMember(g: Graph, x: Var, e: number, mode: ForwardMode, paramsOf: (p: Param) => Param, dropoutOffset: number | null): Var {
+    const W = this.#member(paramsOf(this.W), e);
+    const b = this.#member(paramsOf(this.b), e);
+    const gamma = this.gamma && this.#member(paramsOf(this.gamma), e);
+    const beta = this.beta && this.#member(paramsOf(this.beta), e);
+    const trainable = mode.params === 'trainable';
+    const M = x.shape[0]!;
+    const N = this.def.outDim;
+    const shape = [M, N];
+    const dropout =
+      dropoutOffset !== null && mode.dropout
+        ? { p: this.def.dropout, seed: mode.dropout.seed, stream: mode.dropout.stream, offset: dropoutOffset + (e * M * N) / 4 }
+        : null;
+    const options = { epilogue: this.def.epilogue, dropout, simnormDim: this.simnormDim };
+    const needsGrad = g.gradEnabled && (x.requiresGrad || trainable);
+    const y = new Var(g.tensor(shape), needsGrad);
+    const params = { W: W.value, b: b.value, gamma: gamma?.value ?? null, beta: beta?.value ?? null };
+    const saved = needsGrad && this.def.epilogue !== 'none' ? { H: g.tensor(shape), stats: g.tensor([M, 2]) } : null;
+    denseForward(x.value, params, y.value, options, saved);
+    if (needsGrad) {
+      g.record(() => {
+        const dY = y.grad;
+        if (dY === null) return;
+        const grads = {
+          dH: g.tensor(shape),
+          dW: trainable ? W.grad : null,
+          db: trainable ? b.grad : null,
+          dgamma: trainable ? (gamma?.grad ?? null) : null,
+          dbeta: trainable ? (beta?.grad ?? null) : null,
+        };
+        if (x.requiresGrad) g.accumulate(x, (dX) => denseBackward(x.value, params, saved, dY, { ...grads, dX }, options));
+        else if (trainable) denseBackward(x.value, params, saved, dY, { ...grads, dX: null }, options);
+      });
+    }
+    return y;
   }
 
   forward(g: Graph, x: Var, mode: ForwardMode, paramsOf: (p: Param) => Param): Var {
@@ -176,6 +236,36 @@ export class MLP {
     let h = x;
     for (const l of this.#layers) h = l.forward(g, h, effective, remap);
     return h;
+  }
+
+  /**
+   * Selected members of an ensemble, each run alone on the shared input x [M, K] → one [M, out]
+   * output per entry of `members`: the same values and dropout masks as those members of the
+   * whole-ensemble forward (the dropout stream advances by the whole ensemble's draw), for a
+   * fraction of the work. HEAD's min/avg of a random pair of Q heads needs only the pair.
+   */
+  forwardMembers(g: Graph, x: Var, members: readonly number[], mode: ForwardMode, paramsFrom: ParamGroup = this.params): Var[] {
+    const E = this.members;
+    if (E === null) throw new Error(`${this.name}.forwardMembers: not an ensemble`);
+    if (x.shape.length !== 2) throw new RangeError(`${this.name}.forwardMembers: x: expected a shared [M, K] input, got [${x.shape.join(', ')}]`);
+    for (const e of members)
+      if (!Number.isInteger(e) || e < 0 || e >= E) throw new RangeError(`${this.name}.forwardMembers: member ${e} outside [0, ${E})`);
+    const remap = paramsFrom === this.params ? (p: Param) => p : (p: Param) => paramsFrom.get(p.name);
+    const effective: ForwardMode = paramsFrom.grad === null && mode.params === 'trainable' ? { ...mode, params: 'frozen' } : mode;
+    const M = x.shape[0]!;
+    const dropping = this.#layers.filter((l) => effective.dropout && l.def.dropout > 0);
+    if (dropping.some((l) => (M * l.def.outDim) % 4 !== 0)) {
+      // A member's dropout elements would start inside a Philox block: run the whole ensemble.
+      const all = this.forward(g, x, mode, paramsFrom);
+      return members.map((e) => slice(g, all, e * M * this.outDim, [M, this.outDim]));
+    }
+    // Reserve each dropout layer's whole-ensemble draw once, in layer order, as forward() does.
+    const offsets = this.#layers.map((l) => (effective.dropout && l.def.dropout > 0 ? effective.dropout.reserve(E * M * l.def.outDim) : null));
+    return members.map((e) => {
+      let h = x;
+      this.#layers.forEach((l, i) => (h = l.forwardMember(g, h, e, effective, remap, offsets[i] ?? null)));
+      return h;
+    });
   }
 
   dispose(): void {
