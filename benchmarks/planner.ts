@@ -36,12 +36,8 @@ import { planMacs } from '../lib/model/flops.js';
 import { WorldModel } from '../lib/model/world-model.js';
 import type { Device } from '../lib/nn/device.js';
 import { RngStream } from '../lib/nn/rng.js';
+import { arg, flag, median } from './util.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
 const batches = arg('batches', '1,16,256,1024').split(',').map(Number);
@@ -66,12 +62,6 @@ const ACT = 1;
 /** FLOPs of one plan call for B environments with `qHeads` Q members evaluated (lib/model/flops.ts). */
 function planFlops(c: ResolvedConfig, B: number, qHeads: number): number {
   return 2 * B * planMacs(c, qHeads);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
 function repeatsFor(B: number): number {
