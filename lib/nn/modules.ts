@@ -27,6 +27,14 @@ interface LayerDef {
   dropout: number;
 }
 
+/** A layer's parameters as the dense call uses them (a whole ensemble's or one member's views). */
+interface LayerParams {
+  W: { value: Tensor; grad: Tensor | null };
+  b: { value: Tensor; grad: Tensor | null };
+  gamma: { value: Tensor; grad: Tensor | null } | null;
+  beta: { value: Tensor; grad: Tensor | null } | null;
+}
+
 /** One layer of an MLP: its parameter views and the dense kernel call with its backward. */
 class Layer {
   readonly def: LayerDef;
@@ -97,57 +105,30 @@ class Layer {
    * when trainable, into member e's slice of the parameter gradients.
    */
   forwardMember(g: Graph, x: Var, e: number, mode: ForwardMode, paramsOf: (p: Param) => Param, dropoutOffset: number | null): Var {
-    const W = this.#member(paramsOf(this.W), e);
-    const b = this.#member(paramsOf(this.b), e);
+    const [W, b] = [this.#member(paramsOf(this.W), e), this.#member(paramsOf(this.b), e)];
     const gamma = this.gamma && this.#member(paramsOf(this.gamma), e);
     const beta = this.beta && this.#member(paramsOf(this.beta), e);
-    const trainable = mode.params === 'trainable';
     const M = x.shape[0]!;
-    const N = this.def.outDim;
-    const shape = [M, N];
-    const dropout =
-      dropoutOffset !== null && mode.dropout
-        ? { p: this.def.dropout, seed: mode.dropout.seed, stream: mode.dropout.stream, offset: dropoutOffset + (e * M * N) / 4 }
-        : null;
-    const options = { epilogue: this.def.epilogue, dropout, simnormDim: this.simnormDim };
-    const needsGrad = g.gradEnabled && (x.requiresGrad || trainable);
-    const y = new Var(g.tensor(shape), needsGrad);
-    const params = { W: W.value, b: b.value, gamma: gamma?.value ?? null, beta: beta?.value ?? null };
-    const saved = needsGrad && this.def.epilogue !== 'none' ? { H: g.tensor(shape), stats: g.tensor([M, 2]) } : null;
-    denseForward(x.value, params, y.value, options, saved);
-    if (needsGrad) {
-      g.record(() => {
-        const dY = y.grad;
-        if (dY === null) return;
-        const grads = {
-          dH: g.tensor(shape),
-          dW: trainable ? W.grad : null,
-          db: trainable ? b.grad : null,
-          dgamma: trainable ? (gamma?.grad ?? null) : null,
-          dbeta: trainable ? (beta?.grad ?? null) : null,
-        };
-        if (x.requiresGrad) g.accumulate(x, (dX) => denseBackward(x.value, params, saved, dY, { ...grads, dX }, options));
-        else if (trainable) denseBackward(x.value, params, saved, dY, { ...grads, dX: null }, options);
-      });
-    }
-    return y;
+    const offset = dropoutOffset !== null && mode.dropout ? dropoutOffset + (e * M * this.def.outDim) / 4 : null;
+    return this.#dense(g, x, [M, this.def.outDim], { W, b, gamma, beta }, mode, offset);
   }
 
   forward(g: Graph, x: Var, mode: ForwardMode, paramsOf: (p: Param) => Param): Var {
-    const W = paramsOf(this.W);
-    const b = paramsOf(this.b);
-    const gamma = this.gamma && paramsOf(this.gamma);
-    const beta = this.beta && paramsOf(this.beta);
-    const trainable = mode.params === 'trainable';
     const shape = this.outShape(x);
     const M = shape[shape.length - 2]!;
-    const E = this.members ?? 1;
-    let dropout = null;
-    if (mode.dropout && this.def.dropout > 0) {
-      // One draw over (member, row, column), as the dense kernel addresses it.
-      const offset = mode.dropout.reserve(E * M * this.def.outDim);
-      dropout = { p: this.def.dropout, seed: mode.dropout.seed, stream: mode.dropout.stream, offset };
-    }
+    // One dropout draw over (member, row, column), as the dense kernel addresses it.
+    const offset = mode.dropout && this.def.dropout > 0 ? mode.dropout.reserve((this.members ?? 1) * M * this.def.outDim) : null;
+    const gamma = this.gamma && paramsOf(this.gamma);
+    const beta = this.beta && paramsOf(this.beta);
+    return this.#dense(g, x, shape, { W: paramsOf(this.W), b: paramsOf(this.b), gamma, beta }, mode, offset);
+  }
+
+  /** The dense kernel on x with these parameters (and dropout at `dropoutOffset`), recording its backward. */
+  #dense(g: Graph, x: Var, shape: number[], p: LayerParams, mode: ForwardMode, dropoutOffset: number | null): Var {
+    const { W, b, gamma, beta } = p;
+    const trainable = mode.params === 'trainable';
+    const dropout =
+      dropoutOffset !== null && mode.dropout ? { p: this.def.dropout, seed: mode.dropout.seed, stream: mode.dropout.stream, offset: dropoutOffset } : null;
     const options = { epilogue: this.def.epilogue, dropout, simnormDim: this.simnormDim };
     const needsGrad = g.gradEnabled && (x.requiresGrad || trainable);
     const y = new Var(g.tensor(shape), needsGrad);
@@ -161,9 +142,8 @@ class Layer {
       g.record(() => {
         const dY = y.grad;
         if (dY === null) return;
-        const dH = g.tensor(shape);
         const grads = {
-          dH,
+          dH: g.tensor(shape),
           dW: trainable ? W.grad : null,
           db: trainable ? b.grad : null,
           dgamma: trainable ? (gamma?.grad ?? null) : null,
