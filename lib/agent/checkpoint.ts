@@ -2,11 +2,10 @@
 // names, plus — for training checkpoints — both optimisers' moments; the config, the running
 // scale, the optimiser step counts and the RNG positions go in the string metadata. Written
 // atomically (temp file + rename) so a crash never leaves a half-written checkpoint.
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 
 import type { ResolvedConfig, TdMpc2Options } from '../config.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { readSafeTensors, serializeSafeTensors, type SafeTensor } from '../io/safetensors.js';
 import type { RngState, RngStream } from '../nn/rng.js';
 import type { WorldModel } from '../model/world-model.js';
@@ -90,14 +89,7 @@ export async function writeCheckpoint(
   const tensors = collectTensors(model, updater);
   metadata.crc32 = String(tensorsCrc32(tensors));
   const bytes = serializeSafeTensors(tensors, metadata);
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw new Error(`${path}: cannot write checkpoint (${(e as Error).message})`);
-  }
+  await writeFileAtomic(path, bytes, 'checkpoint');
 }
 
 export async function readCheckpoint(path: string): Promise<CheckpointContents> {

@@ -1,13 +1,13 @@
 // What a training checkpoint holds besides the agent: the replay buffer (its own safetensors file,
 // named after the step so a crash between the two writes never pairs a checkpoint with the wrong
 // buffer), the environments' states and the trainer's counters (in the agent checkpoint's `extra`).
-import { randomBytes } from 'node:crypto';
-import { readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { tensorsCrc32 } from '../agent/checkpoint.js';
 import type { EnvState, VectorEnv } from '../envs/types.js';
 import { DmcVectorEnv } from '../envs/vector-env.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { readSafeTensors, serializeSafeTensors } from '../io/safetensors.js';
 import type { RngState } from '../nn/rng.js';
 import type { ReplayBuffer, ReplayMeta } from './replay-buffer.js';
@@ -115,14 +115,7 @@ export async function writeReplay(path: string, buffer: ReplayBuffer, step: numb
     meta: JSON.stringify(meta),
     crc32: String(tensorsCrc32(tensors)),
   });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw new Error(`${path}: cannot write the replay buffer (${(e as Error).message})`);
-  }
+  await writeFileAtomic(path, bytes, 'the replay buffer');
 }
 
 /** Reads a replay file into `buffer`, checking it belongs to the checkpoint's step. */

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { TDMPC2 } from '../../lib/agent/agent.js';
 import { Planner } from '../../lib/agent/planner.js';
 import type { TdMpc2Options } from '../../lib/config.js';
+import { countTicks } from '../helpers/ticks.js';
 import { randomizeModel, randomObs } from './helpers.js';
 
 const small: TdMpc2Options = {
@@ -72,17 +73,8 @@ describe('TDMPC2 acting with the planner', () => {
     const a = new TDMPC2({ obsDim: 5, actionDim: 1, episodeLength: 500, modelSize: 5, device: 'cpu' });
     const obs = randomObs(5, 4);
     a.act(obs, { firstStep: true }); // planner workspaces made, pages touched
-    const count = async (during: () => Promise<unknown>) => {
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 1);
-      const t0 = performance.now();
-      await during();
-      const ms = performance.now() - t0;
-      clearInterval(timer);
-      return { ticks, ms };
-    };
-    const idle = await count(() => new Promise((r) => setTimeout(r, 300)));
-    const busy = await count(() => a.actAsync(obs));
+    const idle = await countTicks(() => new Promise((r) => setTimeout(r, 300)));
+    const busy = await countTicks(() => a.actAsync(obs));
     const expected = (idle.ticks / idle.ms) * busy.ms;
     expect(busy.ticks, `${busy.ticks} ticks in ${busy.ms.toFixed(0)} ms, ${expected.toFixed(0)} expected`).toBeGreaterThanOrEqual(0.5 * expected);
     a.dispose();

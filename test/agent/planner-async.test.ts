@@ -6,6 +6,7 @@ import { Planner } from '../../lib/agent/planner.js';
 import { resolveConfig } from '../../lib/config.js';
 import { WorldModel } from '../../lib/model/world-model.js';
 import { Tensor } from '../../lib/index.js';
+import { countTicks } from '../helpers/ticks.js';
 import { makeModel, randomObs, smallConfig } from './helpers.js';
 
 describe('planAsync', () => {
@@ -16,17 +17,7 @@ describe('planAsync', () => {
     const planner = new Planner(model);
     const obs = randomObs(cfg.obsDim, 1);
     planner.plan(obs, [true], false); // warm up (page in the workspaces)
-    // Expected ticks: what a 1 ms interval gets on this machine with an idle event loop (Node
-    // fires it every ~1.1 ms at best; a shared machine gives fewer), measured just before.
-    const countTicks = async (during: () => Promise<unknown>) => {
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 1);
-      const t0 = performance.now();
-      await during();
-      const ms = performance.now() - t0;
-      clearInterval(timer);
-      return { ticks, ms };
-    };
+    // Expected ticks: what a 1 ms interval gets with an idle event loop, measured just before.
     const idle = await countTicks(() => new Promise((r) => setTimeout(r, 300)));
     let actions: Float32Array = new Float32Array(0);
     const busy = await countTicks(async () => {

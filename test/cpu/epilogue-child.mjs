@@ -2,25 +2,9 @@
 // TDMPC2_CPU_ISA it was started with — LayerNorm + Mish without and with dropout, and LayerNorm +
 // SimNorm when N is a multiple of 8. Reads {M, K, N, x, w, b, gamma, beta} (Float32 data as
 // base64) on stdin, writes {isa, outputs: {name: base64}} (Y, H and stats of each) on stdout.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { addon, fromB64, readRequest, toB64 } from './child-io.mjs';
 
-const require = createRequire(import.meta.url);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const addon = process.env.TDMPC2_ADDON
-  ? require(process.env.TDMPC2_ADDON)
-  : require(require('node-gyp-build').path(root));
-
-const fromB64 = (s) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-};
-const toB64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const { M, K, N, x, w, b, gamma, beta } = JSON.parse(input);
+const { M, K, N, x, w, b, gamma, beta } = await readRequest();
 const T = (data, shape) => addon.tensorFromArray(fromB64(data), shape, -1);
 const ts = [T(x, [M, K]), T(w, [N, K]), T(b, [N]), T(gamma, [N]), T(beta, [N])];
 const Y = addon.tensorZeros([M, N], -1);

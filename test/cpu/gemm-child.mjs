@@ -2,25 +2,9 @@
 // whatever TDMPC2_CPU_ISA / TDMPC2_NUM_THREADS it was started with. Reads
 // {cases: [{M, K, N, x, w, g}]} (Float32 data as base64) on stdin, writes
 // {isa, threads, results: [{Y, dX, dW}]} on stdout.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { addon, fromB64, readRequest, toB64 } from './child-io.mjs';
 
-const require = createRequire(import.meta.url);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const addon = process.env.TDMPC2_ADDON
-  ? require(process.env.TDMPC2_ADDON)
-  : require(require('node-gyp-build').path(root));
-
-const fromB64 = (s) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-};
-const toB64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-
-let input = '';
-for await (const chunk of process.stdin) input += chunk;
-const { cases } = JSON.parse(input);
+const { cases } = await readRequest();
 const results = cases.map(({ M, K, N, x, w, g }) => {
   const T = (data, shape) => addon.tensorFromArray(fromB64(data), shape, -1);
   const X = T(x, [M, K]);
