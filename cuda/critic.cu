@@ -44,7 +44,7 @@ __device__ __forceinline__ WarpSoftmax warp_softmax(const float* l, int64_t C) {
   for (int64_t k = lane(); k < C; k += kWarp) m = l[k] > m ? l[k] : m;
   m = warp_max(m);
   float s = 0.f;
-  for (int64_t k = lane(); k < C; k += kWarp) s += expf(l[k] - m);
+  for (int64_t k = lane(); k < C; k += kWarp) s += softmax_exp(l[k] - m);
   return WarpSoftmax{m, warp_sum(s)};
 }
 
@@ -58,7 +58,7 @@ __device__ __forceinline__ WarpExpectation warp_expectation(const float* l, cons
   m = warp_max(m);
   float s = 0.f, num = 0.f;
   for (int64_t k = lane(); k < b.K; k += kWarp) {
-    const float ek = expf(l[k] - m);
+    const float ek = softmax_exp(l[k] - m);
     s += ek;
     num += ek * two_hot_bin_center(k, b);
   }
@@ -86,7 +86,7 @@ __global__ void soft_ce_kernel(const float* logits, const float* target, float* 
       const float wsum = t.w_lo + t.w_hi;
       for (int64_t k = lane(); k < C; k += kWarp) {
         const float tk = k == t.lo ? t.w_lo : (k == t.hi ? t.w_hi : 0.f);
-        dl[k] = soft_ce_grad(expf(l[k] - sm.max), sm.sum, wsum, tk, grad_scale);
+        dl[k] = soft_ce_grad(softmax_exp(l[k] - sm.max), sm.sum, wsum, tk, grad_scale);
       }
     }
   }
@@ -108,7 +108,7 @@ __global__ void two_hot_inv_backward_kernel(const float* logits, const float* dv
     const float g = dvalue[r] * symexp_grad(ex.mean) / ex.sum;
     for (int64_t k = lane(); k < b.K; k += kWarp)
       dlogits[r * b.K + k] =
-          two_hot_inv_grad(g, expf(l[k] - ex.max), two_hot_bin_center(k, b), ex.mean);
+          two_hot_inv_grad(g, softmax_exp(l[k] - ex.max), two_hot_bin_center(k, b), ex.mean);
   }
 }
 

@@ -1,18 +1,23 @@
 // The two-hot critic on the CPU (semantics in critic.h): one row at a time, max-subtracted
 // softmax, reductions over the bins with eight independent partial sums so the compiler can keep
-// them in flight (no -ffast-math: the order is explicit and the same on every run).
+// them in flight (no -ffast-math: the order is explicit and the same on every run). The row
+// loops are built three times (target_clones, like dense.cc) so that the partial sums and the
+// branch-free softmax_exp run as one AVX2/AVX-512 vector on CPUs that have it.
 #include "tdmpc2/critic.h"
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace tdmpc2 {
 namespace {
 
+#define TDMPC2_ISA_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
 constexpr int kLanes = 8;
 
 // max_k l[k]; NaNs are skipped here and propagate through the exp-sum that follows.
-float row_max(const float* l, int64_t C) {
+inline float row_max(const float* l, int64_t C) {
   float acc[kLanes];
   for (float& a : acc) a = -std::numeric_limits<float>::infinity();
   int64_t k = 0;
@@ -26,7 +31,7 @@ float row_max(const float* l, int64_t C) {
 
 // Σ_k f(k) with kLanes partial sums, combined pairwise.
 template <class F>
-float sum_lanes(int64_t n, F f) {
+inline float sum_lanes(int64_t n, F f) {
   float acc[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
   int64_t k = 0;
   for (; k + kLanes <= n; k += kLanes)
@@ -39,10 +44,10 @@ float sum_lanes(int64_t n, F f) {
 struct RowSoftmax {
   float max, sum;
 };
-RowSoftmax row_softmax(const float* l, int64_t C, float* e) {
+TDMPC2_ISA_CLONES RowSoftmax row_softmax(const float* l, int64_t C, float* e) {
   const float m = row_max(l, C);
-  const float s = e != nullptr ? sum_lanes(C, [&](int64_t k) { return e[k] = expf(l[k] - m); })
-                               : sum_lanes(C, [&](int64_t k) { return expf(l[k] - m); });
+  const float s = e != nullptr ? sum_lanes(C, [&](int64_t k) { return e[k] = softmax_exp(l[k] - m); })
+                               : sum_lanes(C, [&](int64_t k) { return softmax_exp(l[k] - m); });
   return RowSoftmax{m, s};
 }
 
@@ -50,21 +55,35 @@ void fill_nan(float* row, int64_t C) {
   for (int64_t k = 0; k < C; ++k) row[k] = std::numeric_limits<float>::quiet_NaN();
 }
 
-// Σe and s_r = Σ_k e_k c_k / Σe for K ≥ 2 (e_k = exp(l_k − max), stored to e when given): both
-// sums in one pass over the bins, kLanes partial sums each.
+// The K ≥ 2 bin centres in a per-thread table, filled by baseline (non-cloned) code: inside an
+// AVX2/AVX-512 clone GCC would contract hi − step·n into one FMA and move a centre off
+// torch.linspace's value (the middle bin of [−10, 10] would become −1.5e-7 instead of 0).
+const float* bin_centres(const TwoHotBins& b) {
+  thread_local std::vector<float> c;
+  thread_local TwoHotBins filled{-1, 0., 0.};
+  if (b.K != filled.K || b.vmin != filled.vmin || b.vmax != filled.vmax) {
+    c.resize(size_t(b.K));
+    for (int64_t k = 0; k < b.K; ++k) c[size_t(k)] = two_hot_bin_center(k, b);
+    filled = b;
+  }
+  return c.data();
+}
+
+// Σe and s_r = Σ_k e_k c_k / Σe for K ≥ 2 (e_k = exp(l_k − max), stored to e when given; c the
+// bin centres): both sums in one pass over the bins, kLanes partial sums each.
 struct RowExpectation {
   float sum, mean;
 };
-RowExpectation row_expectation(const float* l, float* e, const TwoHotBins& bins) {
-  const int64_t K = bins.K;
+TDMPC2_ISA_CLONES RowExpectation row_expectation(const float* l, float* e, const float* c,
+                                                 int64_t K) {
   const float m = row_max(l, K);
   float s[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
   float n[kLanes] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
   auto step = [&](int64_t k, int j) {
-    const float ek = expf(l[k] - m);
+    const float ek = softmax_exp(l[k] - m);
     if (e != nullptr) e[k] = ek;
     s[j] += ek;
-    n[j] += ek * two_hot_bin_center(k, bins);
+    n[j] += ek * c[k];
   };
   int64_t k = 0;
   for (; k + kLanes <= K; k += kLanes)
@@ -108,8 +127,9 @@ void two_hot_inv_forward_cpu(const float* logits, float* value, int64_t R, TwoHo
     for (int64_t r = 0; r < R; ++r) value[r] = two_hot_inv_degenerate(logits[r], bins);
     return;
   }
+  const float* c = bin_centres(bins);
   for (int64_t r = 0; r < R; ++r)
-    value[r] = symexp(row_expectation(logits + r * bins.K, nullptr, bins).mean);
+    value[r] = symexp(row_expectation(logits + r * bins.K, nullptr, c, bins.K).mean);
 }
 
 void two_hot_inv_backward_cpu(const float* logits, const float* dvalue, float* dlogits, int64_t R,
@@ -120,13 +140,14 @@ void two_hot_inv_backward_cpu(const float* logits, const float* dvalue, float* d
     return;
   }
   const int64_t K = bins.K;
+  const float* c = bin_centres(bins);
   for (int64_t r = 0; r < R; ++r) {
     float* dl = dlogits + r * K;
-    const RowExpectation ex = row_expectation(logits + r * K, dl, bins);  // dl holds e_k
+    const RowExpectation ex = row_expectation(logits + r * K, dl, c, K);  // dl holds e_k
     // ∂symexp(s)/∂l_k = e^|s| · softmax_k · (c_k − s)
     const float g = dvalue[r] * symexp_grad(ex.mean) / ex.sum;
     for (int64_t k = 0; k < K; ++k)
-      dl[k] = two_hot_inv_grad(g, dl[k], two_hot_bin_center(k, bins), ex.mean);
+      dl[k] = two_hot_inv_grad(g, dl[k], c[k], ex.mean);
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type DenseCaseRef,
   type DenseParamsRef,
   type DropoutRef,
+  dropoutFactorRef,
 } from '../reference/dense.js';
 
 interface Case {
@@ -271,6 +272,26 @@ describe.each(backendCases)('dense dropout masks on $title', ({ device, skip }) 
     // i + 4 at offset o (four uniforms per block).
     const shifted = masks(p, 42, 0, 1);
     expect(disagreement(shifted.subarray(0, y.length - 4), y.subarray(4))).toBe(0);
+  });
+
+  test.skipIf(skip)('masks equal the reference Philox mask, also where a block address carries into its high word', () => {
+    // Rows of 50 elements (not a multiple of 4: rows start inside a block, and whole-block runs of
+    // 12 are shorter than the sixteen-block SIMD step) and of 512 (128 blocks: SIMD steps and
+    // none left over); offsets put the low word of the block address across 2³² inside a row.
+    for (const [Mm, Nn] of [[7, 50], [3, 512]] as const) {
+      for (const offset of [0, 2 ** 32 - 5, 2 ** 32 - 40, 2 ** 40 + 3]) {
+        const dropout = { p: 0.5, seed: 77, stream: 4, offset };
+        const X = Tensor.from(uniform(Mm * K, 4), [Mm, K], device);
+        const W = Tensor.zeros([1, Nn, K], device);
+        const b = Tensor.zeros([1, Nn], device).fill(1);
+        const Y = Tensor.zeros([1, Mm, Nn], device);
+        denseForward(X, { W, b }, Y, { epilogue: 'none', dropout });
+        const y = Y.toArray();
+        const want = Float32Array.from({ length: Mm * Nn }, (_, i) => dropoutFactorRef(dropout, i));
+        expect(disagreement(y, want), `M ${Mm} N ${Nn} offset ${offset}`).toBe(0);
+        for (const t of [X, W, b, Y]) t.dispose();
+      }
+    }
   });
 
   test.skipIf(skip)('a call consumes denseDropoutBlocks(E, M, N) blocks', () => {
