@@ -36,7 +36,7 @@ import { planMacs } from '../lib/model/flops.js';
 import { WorldModel } from '../lib/model/world-model.js';
 import type { Device } from '../lib/nn/device.js';
 import { RngStream } from '../lib/nn/rng.js';
-import { arg, flag, median } from './util.js';
+import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
 
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
@@ -122,8 +122,12 @@ interface Row {
   gflopCallAllQ: number;
   gflops: number;
   peakFraction: number;
-  /** Our time ÷ the time the FLOPs take at the measured FMA peak. */
+  /** Our median time ÷ the time the FLOPs take at the run's best FMA-peak probe. */
   vsFlopPeak: number;
+  /** The mean of the two short probes around each of our calls (GFLOP/s). */
+  adjacentPeaks: number[];
+  /** Median over our calls of (call time ÷ the FLOPs' time at that call's adjacent peak). */
+  vsFlopPeakAdjacent: number;
   peerMs: number | null;
   peerMsAll: number[] | null;
   /** peer median ÷ our median (> 1: we are faster). */
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `planner benchmark, ${device} (${info.cpu.isa}, ${threads} thread(s)), ${cpus()[0]?.model ?? '?'}\n` +
       `FMA peak (one thread): ${peaks.map((p) => p.toFixed(0)).join(', ')} GFLOP/s\n` +
-      'size  B      repeats  ms/call    decisions/s  GFLOP/call  GFLOP/s  of peak  ×FLOP/peak  torch ms   speedup\n',
+      'size  B      repeats  ms/call    decisions/s  GFLOP/call  GFLOP/s  of peak  ×FLOP/peak  ×adjacent  torch ms   speedup\n',
   );
   for (const size of sizes) {
     const cfg = resolveConfig({ obsDim: OBS, actionDim: ACT, episodeLength: 500, modelSize: size, device, seed: 1 });
@@ -164,18 +168,21 @@ async function main(): Promise<void> {
       const peer = torchVersion && B <= peerMaxBatch ? new Peer(size, B, warmup) : null;
       await peer?.version; // the peer's set-up and warm-up must not overlap our timed calls
       if (warmup) planner.plan(obs, first, false);
+      const flops = planFlops(cfg, B, 2);
       const ours: number[] = [];
+      const adjacentPeaks: number[] = [];
+      const adjacent: number[] = [];
       const theirs: number[] = [];
       for (let r = 0; r < repeats; r++) {
-        const t0 = process.hrtime.bigint();
-        planner.plan(obs, r === 0 && !warmup ? first : warm, false);
-        ours.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        const t = timeBetweenProbes(() => planner.plan(obs, r === 0 && !warmup ? first : warm, false), cpuFmaPeak);
+        ours.push(t.ms);
+        adjacentPeaks.push(t.peak);
+        adjacent.push(vsFlopPeak(t.ms, flops, t.peak));
         if (peer) theirs.push(await peer.plan());
       }
       peer?.close();
       planner.dispose();
       const ms = median(ours);
-      const flops = planFlops(cfg, B, 2);
       // The ceiling: the best probe so far (contention from other processes only lowers a probe;
       // the JSON is recomputed with the best probe of the whole run).
       const peak = ceiling();
@@ -191,7 +198,9 @@ async function main(): Promise<void> {
         gflopCallAllQ: planFlops(cfg, B, cfg.numQ) / 1e9,
         gflops: flops / 1e9 / (ms / 1e3),
         peakFraction: flops / 1e9 / (ms / 1e3) / peak,
-        vsFlopPeak: ms / 1e3 / (flops / 1e9 / peak),
+        vsFlopPeak: vsFlopPeak(ms, flops, peak),
+        adjacentPeaks,
+        vsFlopPeakAdjacent: median(adjacent),
         peerMs,
         peerMsAll: peer ? theirs : null,
         speedupVsPeer: peerMs === null ? null : peerMs / ms,
@@ -200,7 +209,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${String(size).padEnd(6)}${String(B).padEnd(7)}${String(repeats).padEnd(9)}${ms.toFixed(1).padStart(9)}  ` +
           `${row.decisionsPerSec.toFixed(1).padStart(11)}  ${row.gflopCall.toFixed(2).padStart(10)}  ${row.gflops.toFixed(1).padStart(7)}  ` +
-          `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ` +
+          `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
           `${peerMs === null ? '       —' : peerMs.toFixed(1).padStart(8)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(8)}\n`,
       );
     }
@@ -209,7 +218,7 @@ async function main(): Promise<void> {
   const out = arg('out', join(root, 'benchmarks', 'results', `planner-${device.replace(':', '')}.json`));
   for (const r of rows) {
     r.peakFraction = r.gflops / ceiling();
-    r.vsFlopPeak = r.ms / 1e3 / (r.gflopCall / ceiling());
+    r.vsFlopPeak = vsFlopPeak(r.ms, r.gflopCall * 1e9, ceiling());
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
@@ -227,7 +236,7 @@ async function main(): Promise<void> {
         fmaPeakGflops: peaks,
         fmaPeakUsed: ceiling(),
         method:
-          'median ms per call over `repeats` (B >= 256: one timed call); FLOPs analytic (2·in·out per row per layer), ours with 2 Q heads, the peer with all numQ (gflopCallAllQ); the PyTorch peer alternates with ours per repeat at the same thread count',
+          'median ms per call over `repeats` (B >= 256: one timed call); vsFlopPeak against the best FMA probe of the run, vsFlopPeakAdjacent the median per-call ratio against the mean of two 100 ms probes right before and after that call; FLOPs analytic (2·in·out per row per layer), ours with 2 Q heads, the peer with all numQ (gflopCallAllQ); the PyTorch peer alternates with ours per repeat at the same thread count',
         rows,
       },
       null,

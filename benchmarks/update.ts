@@ -27,7 +27,7 @@ import type { ModelSize } from '../lib/config.js';
 import { backends } from '../lib/index.js';
 import { updateMacs } from '../lib/model/flops.js';
 import { Tensor } from '../lib/nn/tensor.js';
-import { arg, flag, median } from './util.js';
+import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
 const B = Number(arg('batch', '256'));
@@ -71,8 +71,12 @@ interface Row {
   gflopUpdateAllQ: number;
   gflops: number;
   peakFraction: number;
-  /** Our time ÷ the time our FLOPs take at the measured FMA peak. */
+  /** Our median time ÷ the time our FLOPs take at the run's best FMA-peak probe. */
   vsFlopPeak: number;
+  /** The mean of the two short probes around each of our updates (GFLOP/s). */
+  adjacentPeaks: number[];
+  /** Median over our updates of (update time ÷ the FLOPs' time at that update's adjacent peak). */
+  vsFlopPeakAdjacent: number;
   peerMs: number | null;
   peerParameters: number | null;
   /** peer median ÷ our median (> 1: we are faster). */
@@ -86,7 +90,7 @@ function main(): void {
   const ceiling = () => Math.max(...peaks);
   process.stdout.write(
     `update benchmark, cpu (${info.cpu.isa}, ${threads} thread(s)), ${cpus()[0]?.model ?? '?'}, batch ${B}\n` +
-      'size  params      ms/update  GFLOP/update  GFLOP/s  of peak  ×FLOP/peak  official ms  speedup\n',
+      'size  params      ms/update  GFLOP/update  GFLOP/s  of peak  ×FLOP/peak  ×adjacent  official ms  speedup\n',
   );
   const rows: Row[] = [];
   let peerName: string | null = null;
@@ -102,14 +106,17 @@ function main(): void {
     agent.update(batch);
     agent.update(batch);
     peaks.push(cpuFmaPeak(300));
+    const flops = 2 * updateMacs(agent.cfg);
     const ours: number[] = [];
+    const adjacentPeaks: number[] = [];
+    const adjacent: number[] = [];
     for (let k = 0; k < repeats; k++) {
-      const t0 = process.hrtime.bigint();
-      agent.update(batch);
-      ours.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const t = timeBetweenProbes(() => agent.update(batch), cpuFmaPeak);
+      ours.push(t.ms);
+      adjacentPeaks.push(t.peak);
+      adjacent.push(vsFlopPeak(t.ms, flops, t.peak));
     }
     const parameters = agent.model.numParams;
-    const flops = 2 * updateMacs(agent.cfg);
     const flopsAll = 2 * updateMacs(agent.cfg, agent.cfg.numQ);
     for (const t of Object.values(batch)) t.dispose();
     agent.dispose();
@@ -128,7 +135,9 @@ function main(): void {
       gflopUpdateAllQ: flopsAll / 1e9,
       gflops: flops / 1e9 / (ms / 1e3),
       peakFraction: flops / 1e9 / (ms / 1e3) / ceiling(),
-      vsFlopPeak: ms / 1e3 / (flops / 1e9 / ceiling()),
+      vsFlopPeak: vsFlopPeak(ms, flops, ceiling()),
+      adjacentPeaks,
+      vsFlopPeakAdjacent: median(adjacent),
       peerMs,
       peerParameters: p && 'parameters' in p ? p.parameters : null,
       speedupVsPeer: peerMs === null ? null : peerMs / ms,
@@ -136,13 +145,13 @@ function main(): void {
     rows.push(row);
     process.stdout.write(
       `${String(size).padEnd(6)}${String(parameters).padEnd(12)}${ms.toFixed(1).padStart(9)}  ${row.gflopUpdate.toFixed(2).padStart(12)}  ` +
-        `${row.gflops.toFixed(1).padStart(7)}  ${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ` +
+        `${row.gflops.toFixed(1).padStart(7)}  ${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
         `${peerMs === null ? '          —' : peerMs.toFixed(1).padStart(11)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(7)}\n`,
     );
   }
   for (const r of rows) {
     r.peakFraction = r.gflops / ceiling();
-    r.vsFlopPeak = r.ms / 1e3 / (r.gflopUpdate / ceiling());
+    r.vsFlopPeak = vsFlopPeak(r.ms, r.gflopUpdate * 1e9, ceiling());
   }
   const out = arg('out', join(root, 'benchmarks', 'results', 'update-cpu.json'));
   mkdirSync(dirname(out), { recursive: true });
@@ -160,7 +169,7 @@ function main(): void {
         shapes: { obsDim: O, actionDim: A, batch: B, note: 'cartpole-swingup (SPEC §1); a fixed batch' },
         fmaPeakGflops: peaks,
         fmaPeakUsed: ceiling(),
-        method: `median ms per update over ${repeats} repeats after 2 warm-ups; FLOPs analytic (updateMacs), ours with the pair of Q heads in the TD target and the policy loss (gflopUpdate), the official code with all numQ (gflopUpdateAllQ)`,
+        method: `median ms per update over ${repeats} repeats after 2 warm-ups; vsFlopPeak against the best FMA probe of the run, vsFlopPeakAdjacent the median per-update ratio against the mean of two 100 ms probes right before and after that update; FLOPs analytic (updateMacs), ours with the pair of Q heads in the TD target and the policy loss (gflopUpdate), the official code with all numQ (gflopUpdateAllQ)`,
         rows,
       },
       null,

@@ -14,3 +14,23 @@ export function median(xs: readonly number[]): number {
   const n = s.length;
   return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
+
+/** Our time ÷ the time `flops` take at `gflopsPeak` (1 = at the FMA peak). */
+export function vsFlopPeak(ms: number, flops: number, gflopsPeak: number): number {
+  return ms / 1e3 / (flops / 1e9 / gflopsPeak);
+}
+
+/**
+ * Times `call` once between two short FMA-peak probes (`probe`, GFLOP/s over `probeMs`) and
+ * returns the time with the mean of its two probes: the ceiling under the same conditions as the
+ * call. On this shared machine other tenants slow a call and its neighbouring probes alike for
+ * hundreds of ms at a time (the repeats come out bimodal), so the per-call ratio to the adjacent
+ * ceiling is steadier than the median time against the run's best probe; both are reported.
+ */
+export function timeBetweenProbes(call: () => void, probe: (ms: number) => number, probeMs = 100): { ms: number; peak: number } {
+  const before = probe(probeMs);
+  const t0 = process.hrtime.bigint();
+  call();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, peak: (before + probe(probeMs)) / 2 };
+}

@@ -240,19 +240,22 @@ export class TDMPC2 {
 
   /**
    * Writes a checkpoint (safetensors). With `training: true` it also holds both optimisers'
-   * moments, the running scale and the RNG positions (update and acting streams), so training
-   * can resume exactly.
+   * moments, the running scale, the RNG positions (update and acting streams) and each planner's
+   * warm-start means and per-environment Philox addresses, so training can resume exactly.
    */
   async save(path: string, opts: { training?: boolean; extra?: Record<string, unknown> } = {}): Promise<void> {
     this.#check();
-    await writeCheckpoint(path, this.#options, this.model, opts.training ? this.#updater : null, opts.extra ?? {}, { act: this.#actRng });
+    const planners = [...this.#planners.values()];
+    if (opts.training && planners.some((p) => p.busy))
+      throw new Error('TDMPC2.save: an actAsync call is still planning (its warm-start means and draws are part of a training checkpoint); await it first');
+    await writeCheckpoint(path, this.#options, this.model, opts.training ? this.#updater : null, opts.extra ?? {}, { act: this.#actRng }, planners);
   }
 
   /** An agent restored from a checkpoint (with its training state when the file has one). */
   static async load(path: string, overrides: Partial<TdMpc2Options> = {}): Promise<TDMPC2> {
     const c = await readCheckpoint(path);
     const agent = new TDMPC2({ ...c.options, ...overrides } as TdMpc2Options);
-    restoreCheckpoint(path, c, agent.model, c.training ? agent.#updater : null, { act: agent.#actRng });
+    restoreCheckpoint(path, c, agent.model, c.training ? agent.#updater : null, { act: agent.#actRng }, (B) => agent.planner(B));
     return agent;
   }
 

@@ -1,6 +1,7 @@
 // Agent checkpoints in safetensors: every network's parameters (and the target Qs) under their
-// names, plus — for training checkpoints — both optimisers' moments; the config, the running
-// scale, the optimiser step counts and the RNG positions go in the string metadata. Written
+// names, plus — for training checkpoints — both optimisers' moments and each MPPI planner's
+// warm-start means; the config, the running scale, the optimiser step counts and the RNG
+// positions (the planners' per-environment ones included) go in the string metadata. Written
 // atomically (temp file + rename) so a crash never leaves a half-written checkpoint.
 import { crc32 } from 'node:zlib';
 
@@ -9,6 +10,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { readSafeTensors, serializeSafeTensors, type SafeTensor } from '../io/safetensors.js';
 import type { RngState, RngStream } from '../nn/rng.js';
 import type { WorldModel } from '../model/world-model.js';
+import type { Planner } from './planner.js';
 import type { Updater } from './update.js';
 
 export const CHECKPOINT_FORMAT = 'tdmpc2-checkpoint';
@@ -19,6 +21,15 @@ export interface TrainingState {
   optimStep: number;
   piOptimStep: number;
   rng: Record<string, RngState>;
+  /** The agent's planners (one per batch size used): each environment's Philox address. Their
+   * warm-start means are the tensors `planner.<batch>.mean` [batch, horizon, actionDim]. Absent in
+   * checkpoints written before planners were saved. */
+  planners?: PlannerState[];
+}
+
+export interface PlannerState {
+  batch: number;
+  rng: RngState[];
 }
 
 export interface CheckpointContents {
@@ -60,9 +71,12 @@ export function tensorsCrc32(tensors: ReadonlyMap<string, SafeTensor>): number {
   return crc;
 }
 
+const plannerMeanKey = (batch: number) => `planner.${batch}.mean`;
+
 /**
  * Writes a checkpoint. With an updater it is a training checkpoint: optimiser moments, running
- * scale and the positions of the update's RNG streams plus `rng` (the acting streams).
+ * scale and the positions of the update's RNG streams plus `rng` (the acting streams), and the
+ * state of `planners` (warm-start means, per-environment Philox addresses).
  */
 export async function writeCheckpoint(
   path: string,
@@ -71,12 +85,14 @@ export async function writeCheckpoint(
   updater: Updater | null,
   extra: Record<string, unknown> = {},
   rng: Record<string, RngStream> = {},
+  planners: readonly Planner[] = [],
 ): Promise<void> {
   const training: TrainingState | null = updater && {
     scale: updater.scale.value,
     optimStep: updater.optim.stepCount,
     piOptimStep: updater.piOptim.stepCount,
     rng: Object.fromEntries(Object.entries({ ...updater.rng, ...rng }).map(([k, r]) => [k, r.state()])),
+    planners: planners.map((p) => ({ batch: p.batch, rng: p.rngState() })),
   };
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -87,6 +103,8 @@ export async function writeCheckpoint(
   };
   if (training) metadata.training = JSON.stringify(training);
   const tensors = collectTensors(model, updater);
+  if (training)
+    for (const p of planners) tensors.set(plannerMeanKey(p.batch), { shape: [p.batch, model.cfg.horizon, model.cfg.actionDim], data: p.mean() });
   metadata.crc32 = String(tensorsCrc32(tensors));
   const bytes = serializeSafeTensors(tensors, metadata);
   await writeFileAtomic(path, bytes, 'checkpoint');
@@ -119,7 +137,8 @@ export async function readCheckpoint(path: string): Promise<CheckpointContents> 
 
 /**
  * Loads parameters (and, when present and wanted, the training state) into model and updater;
- * `rng` are the acting streams saved next to the update's.
+ * `rng` are the acting streams saved next to the update's, `planner(batch)` the agent's planner
+ * for a batch size, which receives the saved planner state.
  */
 export function restoreCheckpoint(
   path: string,
@@ -127,6 +146,7 @@ export function restoreCheckpoint(
   model: WorldModel,
   updater: Updater | null,
   rng: Record<string, RngStream> = {},
+  planner: ((batch: number) => Planner) | null = null,
 ): void {
   for (const group of model.paramGroups) group.importTensors(c.tensors, group.name, path);
   model.targetQs.importTensors(c.tensors, 'target_qs', path);
@@ -153,5 +173,17 @@ export function restoreCheckpoint(
     const s = c.training.rng[k];
     if (!s) throw new RangeError(`${path}: missing RNG state "${k}"`);
     r.restore(s);
+  }
+  if (!planner) return;
+  const { horizon, actionDim } = model.cfg;
+  for (const st of c.training.planners ?? []) {
+    const mean = c.tensors.get(plannerMeanKey(st.batch));
+    if (!Number.isSafeInteger(st.batch) || st.batch < 1 || !Array.isArray(st.rng) || st.rng.length !== st.batch)
+      throw new RangeError(`${path}: corrupted planner state for batch ${JSON.stringify(st.batch)}`);
+    if (!mean || mean.data.length !== st.batch * horizon * actionDim)
+      throw new RangeError(`${path}: planner.${st.batch}.mean: expected ${st.batch}×${horizon}×${actionDim} warm-start means, got ${mean ? mean.data.length : 'none'}`);
+    const p = planner(st.batch);
+    p.setMean(mean.data);
+    p.setRngState(st.rng);
   }
 }

@@ -1,6 +1,7 @@
-// Agent checkpoints: a training checkpoint restores parameters, optimiser moments, running scale and
-// every RNG position (update and acting streams), so the loaded agent acts and updates exactly as
-// the original continues to; truncated, corrupted and mismatched files fail naming the file.
+// Agent checkpoints: a training checkpoint restores parameters, optimiser moments, running scale,
+// every RNG position (update and acting streams) and the planners' state, so the loaded agent acts
+// and updates exactly as the original continues to; truncated, corrupted and mismatched files fail
+// naming the file.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 
 import { TDMPC2, Tensor } from '../../lib/index.js';
-import { readCheckpoint, restoreCheckpoint } from '../../lib/agent/checkpoint.js';
+import { readCheckpoint, restoreCheckpoint, tensorsCrc32 } from '../../lib/agent/checkpoint.js';
+import { readSafeTensors, serializeSafeTensors } from '../../lib/io/safetensors.js';
 import { WorldModel } from '../../lib/model/world-model.js';
 import { resolveConfig } from '../../lib/config.js';
 import { uniform } from '../helpers/random.js';
@@ -49,6 +51,36 @@ describe('agent checkpoints', () => {
     }
     agent.dispose();
     loaded.dispose();
+  });
+
+  test('a training checkpoint carries the planners: mid-episode warm starts and draws continue exactly', async () => {
+    const agent = new TDMPC2({ ...options, mpc: true, iterations: 2, numSamples: 32, numElites: 8, numPiTrajs: 4 });
+    for (let i = 0; i < 3; i++) agent.update(batch(20 + i));
+    const obs = uniform(2 * O, 31);
+    agent.actBatch(obs, [true, true]);
+    agent.actBatch(obs, [false, false]); // two envs mid-episode: warm starts in use
+    agent.act(obs.subarray(0, O), { firstStep: true }); // and a second planner (B = 1)
+    const path = join(dir, 'planning.safetensors');
+    await agent.save(path, { training: true });
+    const c = await readCheckpoint(path);
+    expect(c.training!.planners!.map((p) => p.batch).sort()).toEqual([1, 2]);
+    expect(c.tensors.get('planner.2.mean')!.shape).toEqual([2, 3, A]); // [batch, horizon, actionDim]
+    const loaded = await TDMPC2.load(path);
+    expect(loaded.planner(2).mean()).toEqual(agent.planner(2).mean());
+    expect(loaded.planner(2).rngState()).toEqual(agent.planner(2).rngState());
+    for (let i = 0; i < 3; i++) expect(loaded.actBatch(obs, [false, false])).toEqual(agent.actBatch(obs, [false, false]));
+    expect(loaded.act(obs.subarray(0, O))).toEqual(agent.act(obs.subarray(0, O)));
+    // A weights-only load starts the planners afresh: other draws, no warm start.
+    await agent.save(join(dir, 'planning-weights.safetensors'));
+    const fresh = await TDMPC2.load(join(dir, 'planning-weights.safetensors'));
+    expect(fresh.actBatch(obs, [false, false])).not.toEqual(agent.actBatch(obs, [false, false]));
+    // A planner state that does not fit fails naming the file and the tensor.
+    const raw = await readSafeTensors(path);
+    raw.tensors.set('planner.2.mean', { shape: [2], data: new Float32Array(2) });
+    const bad = join(dir, 'planning-bad.safetensors');
+    writeFileSync(bad, serializeSafeTensors(raw.tensors, { ...raw.metadata, crc32: String(tensorsCrc32(raw.tensors)) }));
+    await expect(TDMPC2.load(bad)).rejects.toThrow(`${bad}: planner.2.mean: expected 2×3×2 warm-start means, got 2`);
+    for (const a of [agent, loaded, fresh]) a.dispose();
   });
 
   test('a weights-only checkpoint restores the parameters, not the training state', async () => {
