@@ -19,9 +19,9 @@ constexpr int kMaxPartials = 1024;     // blocks of the first reduction pass = t
 
 unsigned grid_for(int64_t n) { return std::min(cuda::blocks_for(n, kThreads), kMaxBlocks); }
 
-__global__ void adam_kernel(float* __restrict__ param, const float* __restrict__ grad,
+__global__ void adam_kernel(float* __restrict__ param, float* __restrict__ grad,
                             float* __restrict__ m, float* __restrict__ v, int64_t n,
-                            AdamScalars s) {
+                            AdamScalars s, bool zero_grad) {
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
     float p = param[i], mi = m[i], vi = v[i];
@@ -29,6 +29,7 @@ __global__ void adam_kernel(float* __restrict__ param, const float* __restrict__
     param[i] = p;
     m[i] = mi;
     v[i] = vi;
+    if (zero_grad) grad[i] = 0.f;
   }
 }
 
@@ -102,10 +103,10 @@ double* reduction_scratch() {
 
 }  // namespace
 
-void adam_step_cuda(float* param, const float* grad, float* m, float* v, int64_t n,
-                    const AdamScalars& s) {
+void adam_step_cuda(float* param, float* grad, float* m, float* v, int64_t n,
+                    const AdamScalars& s, bool zero_grad) {
   if (n <= 0) return;
-  adam_kernel<<<grid_for(n), kThreads>>>(param, grad, m, v, n, s);
+  adam_kernel<<<grid_for(n), kThreads>>>(param, grad, m, v, n, s, zero_grad);
   cuda::check_launch("adam_kernel");
 }
 

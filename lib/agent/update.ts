@@ -136,8 +136,7 @@ export class Updater {
     g.backward();
     const modelGrads = this.optim.groups.map((gr) => gr.grads);
     const norm = gradNorm(modelGrads);
-    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm));
-    this.optim.zeroGrad();
+    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm), { zeroGrad: true });
 
     // Update policy
     const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B, this.#taskIds(batch, cfg.horizon + 1));
@@ -279,8 +278,7 @@ export class Updater {
     });
     g.backward();
     const piNorm = gradNorm([model.pi.params.grad!]);
-    this.piOptim.step(clipCoefficient(piNorm, cfg.gradClipNorm));
-    this.piOptim.zeroGrad();
+    this.piOptim.step(clipCoefficient(piNorm, cfg.gradClipNorm), { zeroGrad: true });
     const lp = sample.logProb.toArray();
     let entropy = 0;
     for (let k = 0; k < lp.length; k++) entropy -= lp[k]!;

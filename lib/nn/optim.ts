@@ -88,14 +88,15 @@ export class Adam {
    * clip_grad_norm_ would have in place: pass `clipCoefficient(totalNorm, maxNorm)` to fuse the
    * clip into the step (the gradient buffers keep their unscaled values). Unlike torch, a
    * non-finite gradScale (a NaN/∞ gradient norm) throws instead of writing NaN into the
-   * parameters; nothing is updated then.
+   * parameters; nothing is updated then. `{ zeroGrad: true }` also zeroes every gradient in the
+   * same pass over the buffers (step then zeroGrad() in one).
    */
-  step(gradScale = 1): void {
+  step(gradScale = 1, opts: { zeroGrad?: boolean } = {}): void {
     checkFinite('Adam.step: gradScale', gradScale, 0);
     const t = this.#step + 1;
     for (let i = 0; i < this.groups.length; i++) {
       const g = this.groups[i]!;
-      adamStep(g.params, g.grads, this.#m[i]!, this.#v[i]!, g.lr, this.beta1, this.beta2, g.eps, t, gradScale);
+      adamStep(g.params, g.grads, this.#m[i]!, this.#v[i]!, g.lr, this.beta1, this.beta2, g.eps, t, gradScale, opts.zeroGrad === true);
     }
     this.#step = t;
   }

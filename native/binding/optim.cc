@@ -47,11 +47,13 @@ void require_same_shape(const Tensor& t, const char* name, const Tensor& ref, co
                 " (the shape of " + ref_name + "), got " + t.shape_string());
 }
 
-// adamStep(param, grad, m, v, lr, beta1, beta2, eps, step, gradScale): one torch.optim.Adam step
-// of one parameter group; param, m, v updated in place, grad read (scaled by gradScale on the fly).
+// adamStep(param, grad, m, v, lr, beta1, beta2, eps, step, gradScale, zeroGrad): one
+// torch.optim.Adam step of one parameter group; param, m, v updated in place, grad read (scaled by
+// gradScale on the fly) and, with zeroGrad, set to 0 in the same pass.
 Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const char* op = "adamStep";
-  require_arg_count(info, 10, op, "(param, grad, m, v, lr, beta1, beta2, eps, step, gradScale)");
+  require_arg_count(info, 11, op,
+                    "(param, grad, m, v, lr, beta1, beta2, eps, step, gradScale, zeroGrad)");
   Tensor& param = tensor_arg(info, 0, op, "param");
   Tensor& grad = tensor_arg(info, 1, op, "grad");
   Tensor& m = tensor_arg(info, 2, op, "m");
@@ -63,6 +65,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const double eps = bounded_arg(info, 7, op, "eps", 0, inf, false);
   const int64_t step = int_arg(info, 8, op, "step", 1, kMaxSafeInteger);
   const double grad_scale = bounded_arg(info, 9, op, "gradScale", 0, inf, false);
+  const bool zero_grad = bool_arg(info, 10, op, "zeroGrad");
   require_same_shape(grad, "grad", param, "param", op);
   require_same_shape(m, "m", param, "param", op);
   require_same_shape(v, "v", param, "param", op);
@@ -74,11 +77,11 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
 #ifdef TDMPC2_WITH_CUDA
   if (!param.on_cpu()) {
     cuda_set_device(param.device);
-    adam_step_cuda(param.data, grad.data, m.data, v.data, n, s);
+    adam_step_cuda(param.data, grad.data, m.data, v.data, n, s, zero_grad);
     return info.Env().Undefined();
   }
 #endif
-  adam_step_cpu(param.data, grad.data, m.data, v.data, n, s);
+  adam_step_cpu(param.data, grad.data, m.data, v.data, n, s, zero_grad);
   return info.Env().Undefined();
 }
 

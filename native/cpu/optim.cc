@@ -20,11 +20,17 @@ typedef double v8d __attribute__((vector_size(64)));
 
 }  // namespace
 
-TDMPC2_CPU_CLONES void adam_step_cpu(float* __restrict param, const float* __restrict grad,
+TDMPC2_CPU_CLONES void adam_step_cpu(float* __restrict param, float* __restrict grad,
                                      float* __restrict m, float* __restrict v, int64_t n,
-                                     const AdamScalars& s_) {
+                                     const AdamScalars& s_, bool zero_grad) {
   const AdamScalars s = s_;  // a local copy: the compiler need not reload it after each store
-  for (int64_t i = 0; i < n; ++i) adam_update(param[i], m[i], v[i], grad[i], s);
+  if (zero_grad)
+    for (int64_t i = 0; i < n; ++i) {
+      adam_update(param[i], m[i], v[i], grad[i], s);
+      grad[i] = 0.f;
+    }
+  else
+    for (int64_t i = 0; i < n; ++i) adam_update(param[i], m[i], v[i], grad[i], s);
 }
 
 // Sixteen double partial sums in two 8-lane vectors, combined in a fixed order at the end: the

@@ -101,6 +101,23 @@ describe.each(backendCases)('optim on $title', ({ device, skip }) => {
     expectClose(fused[0].toArray(), p, { atol: 1e-6, rtol: 1e-6 });
   });
 
+  test.skipIf(skip)('Adam with zeroGrad: the same step, and the gradient is 0 afterwards', () => {
+    const n = 1031;
+    const g = uniform(n, 8, -3, 3);
+    const fused = [Tensor.from(uniform(n, 9), [n], device), Tensor.zeros([n], device), Tensor.zeros([n], device)] as const;
+    const plain = [Tensor.from(uniform(n, 9), [n], device), Tensor.zeros([n], device), Tensor.zeros([n], device)] as const;
+    const G = Tensor.zeros([n], device);
+    const Gp = Tensor.from(g, [n], device);
+    for (let t = 1; t <= 3; t++) {
+      G.write(g);
+      adamStep(fused[0], G, fused[1], fused[2], 1e-3, 0.9, 0.999, 1e-8, t, 0.5, true);
+      expect(G.toArray().every((x) => x === 0)).toBe(true);
+      adamStep(plain[0], Gp, plain[1], plain[2], 1e-3, 0.9, 0.999, 1e-8, t, 0.5);
+    }
+    expect(Gp.toArray()).toEqual(g);
+    for (let k = 0; k < 3; k++) expect(fused[k].toArray()).toEqual(plain[k].toArray());
+  });
+
   test.skipIf(skip).each(SIZES)('sumSquares equals the float64 sum (n = %i)', (n) => {
     const x = uniform(n, 8 + n, -2, 2);
     x[0] = 1e4; // one large element: float32 accumulation would lose the small ones
@@ -240,6 +257,7 @@ describe('optim arguments', () => {
     expect(() => adamStep(P, G, M, V, 1e-3, 1, 0.999, 1e-8, 1)).toThrow(/adamStep: beta1: expected a finite number in \[0, 1\), got 1/);
     expect(() => adamStep(P, G, M, V, 1e-3, 0.9, 0.999, 1e-8, 0)).toThrow(/adamStep: step: expected an integer in \[1, /);
     expect(() => adamStep(P, G, M, V, 1e-3, 0.9, 0.999, 1e-8, 1, Number.NaN)).toThrow(/adamStep: gradScale/);
+    expect(() => adamStep(P, G, M, V, 1e-3, 0.9, 0.999, 1e-8, 1, 1, 'yes' as unknown as boolean)).toThrow(/adamStep: zeroGrad: expected a boolean/);
     expect(() => polyakUpdate(P, G, 1.5)).toThrow(/polyakUpdate: tau: expected a finite number in \[0, 1\]/);
   });
   test('shapes and aliasing', () => {

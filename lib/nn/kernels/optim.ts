@@ -17,6 +17,7 @@ export interface OptimNative {
     eps: number,
     step: number,
     gradScale: number,
+    zeroGrad: boolean,
   ): void;
   sumSquares(t: TensorHandle): number;
   scale(t: TensorHandle, s: number): void;
@@ -29,10 +30,12 @@ const native = () => addon() as unknown as OptimNative;
  * One step of PyTorch's `torch.optim.Adam` (non-fused, amsgrad off, no weight decay) on one
  * parameter group, in place: with g = grad·gradScale,
  * m ← lerp(m, g, 1 − β1); v ← β2·v + (1 − β2)·g²; p ← p − lr/(1 − β1^t) · m / (√v/√(1 − β2^t) + eps).
- * `grad` itself is not modified. param, grad, m, v: the same shape, device, no shared memory.
+ * `grad` itself is not modified unless `zeroGrad`: then it is set to 0 once read (zero_grad
+ * fused into the step). param, grad, m, v: the same shape, device, no shared memory.
  *
  * @param step the step number t ≥ 1 of this update (1 on the first call)
  * @param gradScale multiplies the gradient first (the global-norm clip coefficient; 1 = none)
+ * @param zeroGrad zero the gradient in the same pass
  */
 export function adamStep(
   param: Tensor,
@@ -45,6 +48,7 @@ export function adamStep(
   eps: number,
   step: number,
   gradScale = 1,
+  zeroGrad = false,
 ): void {
   const op = 'adamStep';
   native().adamStep(
@@ -58,6 +62,7 @@ export function adamStep(
     eps,
     step,
     gradScale,
+    zeroGrad,
   );
 }
 

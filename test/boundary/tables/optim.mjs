@@ -1,7 +1,7 @@
 // Argument table of the optim exports (see ../abuse-child.mjs for the kinds).
 const N = 7;
 const MAX_SAFE = 2 ** 53 - 1;
-export default ({ tensor, number, int, bounded }) => ({
+export default ({ tensor, number, int, bounded, bool }) => ({
   adamStep: [
     tensor([N]), tensor([N]), tensor([N]), tensor([N]),
     bounded(1e-3, -1e-3, Infinity), // lr ≥ 0
@@ -10,6 +10,7 @@ export default ({ tensor, number, int, bounded }) => ({
     bounded(1e-8, -1e-8, Infinity), // eps ≥ 0
     int(1, 1, MAX_SAFE), // step ≥ 1
     bounded(1, -1, Infinity), // gradScale ≥ 0
+    bool(false), // zeroGrad
   ],
   sumSquares: [tensor([N], false)],
   scale: [tensor([2, N], false), number(0.5)],
