@@ -1,7 +1,8 @@
 // The training loop's bookkeeping on a tiny agent: step/update counting (the burst at seedSteps,
 // then one update per environment step, also with N environment copies), the run files, and
 // resume: a run stopped at a checkpoint and resumed produces the same updates, episodes, evals
-// and final parameters as the uninterrupted run. Bad checkpoints fail naming the file.
+// and final parameters as the uninterrupted run, also once the agent plans (the planners' state is
+// in the checkpoint). Bad checkpoints fail naming the file.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,25 @@ function records(dir: string): unknown[] {
   });
 }
 
+/** Runs `opts` and stops it right after its checkpoint at `step`. */
+function runStoppedAt(opts: TrainerOptions, step: number) {
+  const controller = new AbortController();
+  return new Trainer({
+    ...opts,
+    signal: controller.signal,
+    logger: (e) => {
+      if (e.type === 'checkpoint' && e.step === step) controller.abort();
+    },
+  }).run();
+}
+
+/** The final checkpoints of two runs hold the same tensors, bit for bit. */
+async function expectSameCheckpoints(dirA: string, dirB: string): Promise<void> {
+  const [a, b] = await Promise.all([readSafeTensors(join(dirA, 'checkpoint.safetensors')), readSafeTensors(join(dirB, 'checkpoint.safetensors'))]);
+  expect([...b.tensors.keys()]).toEqual([...a.tensors.keys()]);
+  for (const [k, t] of a.tensors) expect(b.tensors.get(k)!.data, k).toEqual(t.data);
+}
+
 describe('Trainer', () => {
   const dirA = join(root, 'a');
   const events: TrainerEvent[] = [];
@@ -76,15 +96,7 @@ describe('Trainer', () => {
 
   test('a run stopped at a checkpoint and resumed matches the uninterrupted run exactly', async () => {
     const dirB = join(root, 'b');
-    const controller = new AbortController();
-    const first = await new Trainer({
-      ...base,
-      logDir: dirB,
-      signal: controller.signal,
-      logger: (e) => {
-        if (e.type === 'checkpoint' && e.step === 1000) controller.abort();
-      },
-    }).run();
+    const first = await runStoppedAt({ ...base, logDir: dirB }, 1000);
     expect(first.step).toBe(1000);
     expect(first.updates).toBe(0);
     const second = await Trainer.resume(dirB).run();
@@ -93,9 +105,31 @@ describe('Trainer', () => {
     expect(records(dirB)).toEqual(records(dirA));
     expect(csv(join(dirB, 'train.csv'))).toEqual(csv(join(dirA, 'train.csv')));
     expect(csv(join(dirB, 'eval.csv'))).toEqual(csv(join(dirA, 'eval.csv')));
-    const [a, b] = await Promise.all([readSafeTensors(join(dirA, 'checkpoint.safetensors')), readSafeTensors(join(dirB, 'checkpoint.safetensors'))]);
-    expect([...b.tensors.keys()]).toEqual([...a.tensors.keys()]);
-    for (const [k, t] of a.tensors) expect(b.tensors.get(k)!.data, k).toEqual(t.data);
+    await expectSameCheckpoints(dirA, dirB);
+  });
+
+  test('resumed while planning: the planners\' draws continue, so the run still matches exactly', async () => {
+    // MPC on: a checkpoint 500 steps into planning must carry each planner's Philox addresses
+    // (and warm-start means; the trainer saves at episode ends, where the next call is a first
+    // step) or the resumed run draws other samples.
+    const planning: TrainerOptions = {
+      ...base,
+      steps: 1500,
+      seed: 3,
+      evalFreq: 500,
+      evalEpisodes: 1,
+      seedSteps: 500,
+      saveEvery: 500,
+      config: { ...base.config, mpc: true, horizon: 3, iterations: 2, numSamples: 32, numElites: 8, numPiTrajs: 4 },
+    };
+    const [dirP, dirQ] = [join(root, 'plan-a'), join(root, 'plan-b')];
+    await new Trainer({ ...planning, logDir: dirP }).run();
+    expect((await runStoppedAt({ ...planning, logDir: dirQ }, 1000)).step).toBe(1000);
+    const saved = await readSafeTensors(join(dirQ, 'checkpoint.safetensors'));
+    expect([...saved.tensors.keys()].filter((k) => k.startsWith('planner.'))).toEqual(['planner.1.mean']);
+    await Trainer.resume(dirQ).run();
+    expect(records(dirQ)).toEqual(records(dirP));
+    await expectSameCheckpoints(dirP, dirQ);
   });
 
   test('N environment copies: one batched step per vector step, still one update per environment step', async () => {
