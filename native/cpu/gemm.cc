@@ -163,8 +163,8 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
 
   auto row_panel = [&](int64_t ip) {
     const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
-    // Rows of A are read in place when whole and k-contiguous; else packed.
-    const bool in_place = !a_trans && rows == mr;
+    // Rows of A are read in place when k-contiguous and of a tile height; else packed.
+    const bool in_place = !a_trans && gemm_tile_in_place(rows, mr);
     float* ap = in_place ? nullptr : a_scratch(size_t(mr * kc_max));
     for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
       const int64_t kc = std::min(kc_max, K - k0);

@@ -13,7 +13,8 @@ struct GemmKernel {
   int64_t vw;       // vector width; a tail panel is a multiple of it, ≤ nr
 
   // C[rows, cols] (accumulate ? += : =) A-panel · B-panel over depth kc, rows ≤ mr, cols ≤ bw.
-  //   a: a_rs == 0 → packed [kc][mr];  a_rs > 0 → mr rows at stride a_rs, k contiguous.
+  //   a: a_rs == 0 → packed [kc][mr];  a_rs > 0 → `rows` rows at stride a_rs, k contiguous
+  //      (rows then passes gemm_tile_in_place).
   //   b: packed [kc][bw], bw = nr or a multiple of vw below it.
   void (*tile)(int64_t kc, const float* a, int64_t a_rs, const float* b, int64_t bw, float* c,
                int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
@@ -27,6 +28,13 @@ struct GemmKernel {
   // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (dYᵀ·X).
   void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, float* dst);
 };
+
+// Whether a row panel of `rows` rows (≤ mr) can be read in place by the micro-kernel: the full
+// height and the two short ones every tile family has (2·mr/3 and mr/3; mr is a multiple of 3).
+// Other last panels are packed with zero rows.
+inline bool gemm_tile_in_place(int64_t rows, int64_t mr) {
+  return rows == mr || rows == 2 * mr / 3 || rows == mr / 3;
+}
 
 const GemmKernel& gemm_kernel_scalar();
 #if defined(__x86_64__)
