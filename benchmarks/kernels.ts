@@ -32,7 +32,7 @@ import { backends, setNumThreads, Tensor } from '../lib/index.js';
 import { addon } from '../lib/native.js';
 import { denseForward, linearBackward, linearForward, type DenseEpilogue } from '../lib/nn/ops.js';
 import { loadTfjsWasm, mlpInit, oursMlp, type MlpRunner } from './peers/mlp.js';
-import { startOpenBlas, type GemmForm, type OpenBlasPeer } from './peers/openblas.js';
+import { openBlasCoreFor, startOpenBlas, type GemmForm, type OpenBlasPeer } from './peers/openblas.js';
 
 export interface KernelBenchOptions {
   /** Interleaved rounds per workload. @defaultValue 15 */
@@ -199,8 +199,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
   // --- peers -------------------------------------------------------------------------------------
-  const forced =
-    options.openblasCore !== undefined ? options.openblasCore : info.cpu.isa === 'avx512' ? 'SapphireRapids' : info.cpu.isa === 'avx2' ? 'Haswell' : null;
+  const forced = options.openblasCore !== undefined ? options.openblasCore : openBlasCoreFor(info.cpu.isa);
   const peers: OpenBlasPeer[] = [];
   const openblasNotes: string[] = [];
   for (const core of [null, forced]) {

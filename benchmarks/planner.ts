@@ -14,6 +14,9 @@
 // (a 5M plan for 1024 environments takes minutes on one core): B ≥ 256 is timed once, and the
 // peer is skipped above --peer-max-batch (its activations for B = 1024 take several GB). The peer
 // is set up and warmed up before our first timed call, so the two never run at the same time.
+// Debian's torch runs its linear layers on OpenBLAS, which falls back to SSE3 kernels on this CPU
+// unless told its family: the peer gets OPENBLAS_CORETYPE (peers/openblas.ts peerEnv; a 512×513
+// linear layer in that torch ran ~7× faster with it).
 //
 // Peak: cpuFmaPeak probes (300 ms each) at the start and next to every row; the best probe of
 // the run is the ceiling (other processes on the machine can only lower a probe).
@@ -36,6 +39,7 @@ import { planMacs } from '../lib/model/flops.js';
 import { WorldModel } from '../lib/model/world-model.js';
 import type { Device } from '../lib/nn/device.js';
 import { RngStream } from '../lib/nn/rng.js';
+import { peerEnv } from './peers/openblas.js';
 import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
 
 
@@ -75,7 +79,7 @@ class Peer {
   readonly version: Promise<{ torch: string; threads: number; q_heads: number }>;
 
   constructor(size: number, B: number, warmup: number) {
-    const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+    const env = peerEnv(threads, info.cpu.isa);
     const args = ['--serve', '--size', String(size), '--batch', String(B), '--threads', String(threads), '--warmup', String(warmup), '--obs-dim', String(OBS), '--action-dim', String(ACT)];
     this.#child = spawn(python, [peerScript, ...args], { env });
     this.#child.stderr.on('data', (d: Buffer) => process.stderr.write(`[peer] ${d}`));
@@ -231,6 +235,7 @@ async function main(): Promise<void> {
         device: `${device} (${info.cpu.isa}, ${threads} thread(s))`,
         node: process.version,
         torch: torchVersion,
+        peerOpenblasCoretype: torchVersion ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
         threads,
         shapes: { obsDim: OBS, actionDim: ACT, note: 'cartpole-swingup (SPEC §1); SPEC §2 planning defaults' },
         fmaPeakGflops: peaks,

@@ -14,7 +14,9 @@
 // own 2 warm-ups and repeats, in a child process), so the two never run at once; medians; the
 // ratio is peer median / ours. The batch is fixed (as the peer's: sampled once), cartpole-swingup
 // shapes (obs 5, action 1). FLOPs: lib/model/flops.ts updateMacs, ours with the pair of Q heads
-// the TD target and policy loss use (what we compute), the peer's with all numQ heads.
+// the TD target and policy loss use (what we compute), the peer's with all numQ heads. The peer
+// runs with OpenBLAS's kernel family forced (peers/openblas.ts peerEnv): without it Debian's torch
+// falls back to SSE3 GEMM kernels on this CPU.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -27,6 +29,7 @@ import type { ModelSize } from '../lib/config.js';
 import { backends } from '../lib/index.js';
 import { updateMacs } from '../lib/model/flops.js';
 import { Tensor } from '../lib/nn/tensor.js';
+import { peerEnv } from './peers/openblas.js';
 import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
@@ -54,7 +57,7 @@ function officialSource(): { dir: string } | { skip: string } {
 
 /** The peer's median ms per update for one size (or the reason it could not run). */
 function peer(dir: string, size: number): { ms: number; parameters: number; peer: string } | { error: string } {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const env = peerEnv(threads, info.cpu.isa);
   const r = spawnSync(python, [join(root, 'benchmarks', 'peers', 'official_update.py'), dir, '--sizes', String(size), '--batch', String(B), '--repeats', String(repeats)], { env, encoding: 'utf8' });
   if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { msMedian: number; parameters: number; peer: string };
@@ -165,6 +168,7 @@ function main(): void {
         device: `cpu (${info.cpu.isa}, ${threads} thread(s))`,
         node: process.version,
         peer: peerName ?? ('skip' in source ? `skipped: ${source.skip}` : null),
+        peerOpenblasCoretype: 'dir' in source ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
         threads,
         shapes: { obsDim: O, actionDim: A, batch: B, note: 'cartpole-swingup (SPEC §1); a fixed batch' },
         fmaPeakGflops: peaks,

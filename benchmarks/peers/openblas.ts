@@ -23,6 +23,30 @@ export interface OpenBlasPeer {
   close(): void;
 }
 
+/**
+ * The OpenBLAS kernel family to force on this instruction set (null: let OpenBLAS choose).
+ * OpenBLAS 0.3.21 (Debian 12) does not recognise this newer Intel server CPU and falls back to its
+ * SSE3 "Prescott" kernels: SGEMM at ~20 GFLOP/s here instead of ~100. Debian's torch runs its
+ * linear layers on that OpenBLAS (BLAS_INFO=generic), so every peer built on it gets this family,
+ * to run at its best on this machine.
+ */
+export function openBlasCoreFor(isa: string): string | null {
+  return isa === 'avx512' ? 'SapphireRapids' : isa === 'avx2' ? 'Haswell' : null;
+}
+
+/**
+ * The environment of a peer process (PyTorch on OpenBLAS) on `threads` threads: every thread-count
+ * variable set, and OpenBLAS's kernel family forced as openBlasCoreFor says unless the caller's
+ * environment names one already (some machines set it for correctness).
+ */
+export function peerEnv(threads: number, isa: string): NodeJS.ProcessEnv {
+  const n = String(threads);
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const core = openBlasCoreFor(isa);
+  if (core && !env.OPENBLAS_CORETYPE) env.OPENBLAS_CORETYPE = core;
+  return env;
+}
+
 /** Compiles the helper when it is missing or older than its source; returns why not, if not. */
 function build(): string | null {
   if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return null;
