@@ -40,7 +40,7 @@ import { WorldModel } from '../lib/model/world-model.js';
 import type { Device } from '../lib/nn/device.js';
 import { RngStream } from '../lib/nn/rng.js';
 import { peerEnv } from './peers/openblas.js';
-import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
+import { arg, flag, median, PeakTimer, setCeiling, type PeakTiming } from './util.js';
 
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
@@ -115,23 +115,13 @@ async function torchAvailable(): Promise<string | null> {
   });
 }
 
-interface Row {
+interface Row extends PeakTiming {
   size: number;
   batch: number;
   repeats: number;
-  ms: number;
-  msAll: number[];
   decisionsPerSec: number;
   gflopCall: number;
   gflopCallAllQ: number;
-  gflops: number;
-  peakFraction: number;
-  /** Our median time ÷ the time the FLOPs take at the run's best FMA-peak probe. */
-  vsFlopPeak: number;
-  /** The mean of the two short probes around each of our calls (GFLOP/s). */
-  adjacentPeaks: number[];
-  /** Median over our calls of (call time ÷ the FLOPs' time at that call's adjacent peak). */
-  vsFlopPeakAdjacent: number;
   peerMs: number | null;
   peerMsAll: number[] | null;
   /** peer median ÷ our median (> 1: we are faster). */
@@ -173,38 +163,27 @@ async function main(): Promise<void> {
       await peer?.version; // the peer's set-up and warm-up must not overlap our timed calls
       if (warmup) planner.plan(obs, first, false);
       const flops = planFlops(cfg, B, 2);
-      const ours: number[] = [];
-      const adjacentPeaks: number[] = [];
-      const adjacent: number[] = [];
+      const ours = new PeakTimer(flops, cpuFmaPeak);
       const theirs: number[] = [];
       for (let r = 0; r < repeats; r++) {
-        const t = timeBetweenProbes(() => planner.plan(obs, r === 0 && !warmup ? first : warm, false), cpuFmaPeak);
-        ours.push(t.ms);
-        adjacentPeaks.push(t.peak);
-        adjacent.push(vsFlopPeak(t.ms, flops, t.peak));
+        ours.time(() => planner.plan(obs, r === 0 && !warmup ? first : warm, false));
         if (peer) theirs.push(await peer.plan());
       }
       peer?.close();
       planner.dispose();
-      const ms = median(ours);
       // The ceiling: the best probe so far (contention from other processes only lowers a probe;
       // the JSON is recomputed with the best probe of the whole run).
-      const peak = ceiling();
+      const timing = ours.result(ceiling());
+      const ms = timing.ms;
       const peerMs = peer ? median(theirs) : null;
       const row: Row = {
         size,
         batch: B,
         repeats,
-        ms,
-        msAll: ours,
+        ...timing,
         decisionsPerSec: B / (ms / 1e3),
         gflopCall: flops / 1e9,
         gflopCallAllQ: planFlops(cfg, B, cfg.numQ) / 1e9,
-        gflops: flops / 1e9 / (ms / 1e3),
-        peakFraction: flops / 1e9 / (ms / 1e3) / peak,
-        vsFlopPeak: vsFlopPeak(ms, flops, peak),
-        adjacentPeaks,
-        vsFlopPeakAdjacent: median(adjacent),
         peerMs,
         peerMsAll: peer ? theirs : null,
         speedupVsPeer: peerMs === null ? null : peerMs / ms,
@@ -220,10 +199,7 @@ async function main(): Promise<void> {
     model.dispose();
   }
   const out = arg('out', join(root, 'benchmarks', 'results', `planner-${device.replace(':', '')}.json`));
-  for (const r of rows) {
-    r.peakFraction = r.gflops / ceiling();
-    r.vsFlopPeak = vsFlopPeak(r.ms, r.gflopCall * 1e9, ceiling());
-  }
+  for (const r of rows) setCeiling(r, ceiling());
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,

@@ -30,7 +30,7 @@ import { backends } from '../lib/index.js';
 import { updateMacs } from '../lib/model/flops.js';
 import { Tensor } from '../lib/nn/tensor.js';
 import { peerEnv } from './peers/openblas.js';
-import { arg, flag, median, timeBetweenProbes, vsFlopPeak } from './util.js';
+import { arg, flag, PeakTimer, setCeiling, type PeakTiming } from './util.js';
 
 const sizes = arg('sizes', '1,5').split(',').map(Number) as ModelSize[];
 const B = Number(arg('batch', '256'));
@@ -64,22 +64,12 @@ function peer(dir: string, size: number): { ms: number; parameters: number; peer
   return { ms: line.msMedian, parameters: line.parameters, peer: line.peer };
 }
 
-interface Row {
+interface Row extends PeakTiming {
   size: number;
   batch: number;
   parameters: number;
-  ms: number;
-  msAll: number[];
   gflopUpdate: number;
   gflopUpdateAllQ: number;
-  gflops: number;
-  peakFraction: number;
-  /** Our median time ÷ the time our FLOPs take at the run's best FMA-peak probe. */
-  vsFlopPeak: number;
-  /** The mean of the two short probes around each of our updates (GFLOP/s). */
-  adjacentPeaks: number[];
-  /** Median over our updates of (update time ÷ the FLOPs' time at that update's adjacent peak). */
-  vsFlopPeakAdjacent: number;
   peerMs: number | null;
   peerParameters: number | null;
   /** peer median ÷ our median (> 1: we are faster). */
@@ -110,15 +100,8 @@ function main(): void {
     agent.update(batch);
     peaks.push(cpuFmaPeak(300));
     const flops = 2 * updateMacs(agent.cfg);
-    const ours: number[] = [];
-    const adjacentPeaks: number[] = [];
-    const adjacent: number[] = [];
-    for (let k = 0; k < repeats; k++) {
-      const t = timeBetweenProbes(() => agent.update(batch), cpuFmaPeak);
-      ours.push(t.ms);
-      adjacentPeaks.push(t.peak);
-      adjacent.push(vsFlopPeak(t.ms, flops, t.peak));
-    }
+    const ours = new PeakTimer(flops, cpuFmaPeak);
+    for (let k = 0; k < repeats; k++) ours.time(() => agent.update(batch));
     const parameters = agent.model.numParams;
     const flopsAll = 2 * updateMacs(agent.cfg, agent.cfg.numQ);
     for (const t of Object.values(batch)) t.dispose();
@@ -127,20 +110,15 @@ function main(): void {
     if (p && 'error' in p) process.stdout.write(`official peer failed for size ${size}: ${p.error}\n`);
     const peerMs = p && 'ms' in p ? p.ms : null;
     if (p && 'peer' in p) peerName = p.peer;
-    const ms = median(ours);
+    const timing = ours.result(ceiling());
+    const ms = timing.ms;
     const row: Row = {
       size,
       batch: B,
       parameters,
-      ms,
-      msAll: ours,
+      ...timing,
       gflopUpdate: flops / 1e9,
       gflopUpdateAllQ: flopsAll / 1e9,
-      gflops: flops / 1e9 / (ms / 1e3),
-      peakFraction: flops / 1e9 / (ms / 1e3) / ceiling(),
-      vsFlopPeak: vsFlopPeak(ms, flops, ceiling()),
-      adjacentPeaks,
-      vsFlopPeakAdjacent: median(adjacent),
       peerMs,
       peerParameters: p && 'parameters' in p ? p.parameters : null,
       speedupVsPeer: peerMs === null ? null : peerMs / ms,
@@ -152,10 +130,7 @@ function main(): void {
         `${peerMs === null ? '          —' : peerMs.toFixed(1).padStart(11)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(7)}\n`,
     );
   }
-  for (const r of rows) {
-    r.peakFraction = r.gflops / ceiling();
-    r.vsFlopPeak = vsFlopPeak(r.ms, r.gflopUpdate * 1e9, ceiling());
-  }
+  for (const r of rows) setCeiling(r, ceiling());
   const out = arg('out', join(root, 'benchmarks', 'results', 'update-cpu.json'));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

@@ -1,4 +1,5 @@
-// Small helpers shared by the benchmark scripts: command-line options and the median.
+// Small helpers shared by the benchmark scripts: command-line options, the median, and calls
+// timed against the FMA peak.
 
 /** The value after `--name` on the command line, or `fallback`. */
 export function arg(name: string, fallback: string): string {
@@ -15,22 +16,61 @@ export function median(xs: readonly number[]): number {
   return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
-/** Our time ÷ the time `flops` take at `gflopsPeak` (1 = at the FMA peak). */
-export function vsFlopPeak(ms: number, flops: number, gflopsPeak: number): number {
-  return ms / 1e3 / (flops / 1e9 / gflopsPeak);
+/**
+ * Our side of one benchmark row: the timed calls and their speed against the FMA peak.
+ * `vsFlopPeak` is the median time ÷ the time the FLOPs take at the run's best probe
+ * (= 1/peakFraction); `vsFlopPeakAdjacent` the median over the calls of the same ratio against
+ * the mean of the two short probes right before and after each call (`adjacentPeaks`, GFLOP/s).
+ */
+export interface PeakTiming {
+  ms: number;
+  msAll: number[];
+  gflops: number;
+  peakFraction: number;
+  vsFlopPeak: number;
+  adjacentPeaks: number[];
+  vsFlopPeakAdjacent: number;
 }
 
 /**
- * Times `call` once between two short FMA-peak probes (`probe`, GFLOP/s over `probeMs`) and
- * returns the time with the mean of its two probes: the ceiling under the same conditions as the
- * call. On this shared machine other tenants slow a call and its neighbouring probes alike for
- * hundreds of ms at a time (the repeats come out bimodal), so the per-call ratio to the adjacent
- * ceiling is steadier than the median time against the run's best probe; both are reported.
+ * Times the calls of one row, each between two short FMA-peak probes (`probe`: GFLOP/s over
+ * `ms` milliseconds). Why the adjacent probes: on this shared machine other tenants slow a call
+ * and its neighbouring probes alike for hundreds of ms at a time (the repeats come out bimodal),
+ * so the per-call ratio to the adjacent ceiling is steadier than the median time against the
+ * run's best probe; both are reported.
  */
-export function timeBetweenProbes(call: () => void, probe: (ms: number) => number, probeMs = 100): { ms: number; peak: number } {
-  const before = probe(probeMs);
-  const t0 = process.hrtime.bigint();
-  call();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ms, peak: (before + probe(probeMs)) / 2 };
+export class PeakTimer {
+  readonly #ms: number[] = [];
+  readonly #peaks: number[] = [];
+
+  /** `flops` per call. */
+  constructor(
+    readonly flops: number,
+    readonly probe: (ms: number) => number,
+    readonly probeMs = 100,
+  ) {}
+
+  time(call: () => void): void {
+    const before = this.probe(this.probeMs);
+    const t0 = process.hrtime.bigint();
+    call();
+    this.#ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    this.#peaks.push((before + this.probe(this.probeMs)) / 2);
+  }
+
+  /** The row so far against `ceiling` (GFLOP/s, the run's best probe). */
+  result(ceiling: number): PeakTiming {
+    const ms = median(this.#ms);
+    const gflops = this.flops / 1e6 / ms;
+    const adjacent = this.#ms.map((t, i) => this.#peaks[i]! / (this.flops / 1e6 / t));
+    const timing = { ms, msAll: [...this.#ms], gflops, peakFraction: 0, vsFlopPeak: 0, adjacentPeaks: [...this.#peaks], vsFlopPeakAdjacent: median(adjacent) };
+    setCeiling(timing, ceiling);
+    return timing;
+  }
+}
+
+/** Sets a row's ratios against `ceiling` (the JSON uses the best probe of the whole run). */
+export function setCeiling(t: PeakTiming, ceiling: number): void {
+  t.peakFraction = t.gflops / ceiling;
+  t.vsFlopPeak = ceiling / t.gflops;
 }

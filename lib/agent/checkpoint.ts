@@ -177,11 +177,12 @@ export function restoreCheckpoint(
   if (!planner) return;
   const { horizon, actionDim } = model.cfg;
   for (const st of c.training.planners ?? []) {
-    const mean = c.tensors.get(plannerMeanKey(st.batch));
+    const key = plannerMeanKey(st.batch);
+    const mean = c.tensors.get(key);
     if (!Number.isSafeInteger(st.batch) || st.batch < 1 || !Array.isArray(st.rng) || st.rng.length !== st.batch)
       throw new RangeError(`${path}: corrupted planner state for batch ${JSON.stringify(st.batch)}`);
     if (!mean || mean.data.length !== st.batch * horizon * actionDim)
-      throw new RangeError(`${path}: planner.${st.batch}.mean: expected ${st.batch}×${horizon}×${actionDim} warm-start means, got ${mean ? mean.data.length : 'none'}`);
+      throw new RangeError(`${path}: ${key}: expected ${st.batch}×${horizon}×${actionDim} warm-start means, got ${mean ? mean.data.length : 'none'}`);
     const p = planner(st.batch);
     p.setMean(mean.data);
     p.setRngState(st.rng);

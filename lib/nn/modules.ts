@@ -101,8 +101,8 @@ class Layer {
    * Member e of an ensemble layer alone, as a plain layer on x [M, K] → [M, N]: the same
    * parameters and, with `dropoutOffset` (the ensemble draw's block offset), the same dropout mask
    * as member e of the whole ensemble: element (e, m, n) is number e·M·N + m·N + n of the draw, so
-   * member e's elements start at block offset + e·M·N/4 (the caller ensures 4 | M·N). Gradients flow into x and,
-   * when trainable, into member e's slice of the parameter gradients.
+   * member e's elements start at block offset + e·M·N/4 (the caller ensures 4 | M·N). Gradients
+   * flow into x and, when trainable, into member e's slice of the parameter gradients.
    */
   forwardMember(g: Graph, x: Var, e: number, mode: ForwardMode, paramsOf: (p: Param) => Param, dropoutOffset: number | null): Var {
     const [W, b] = [this.#member(paramsOf(this.W), e), this.#member(paramsOf(this.b), e)];

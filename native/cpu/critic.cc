@@ -9,10 +9,10 @@
 #include <limits>
 #include <vector>
 
+#include "isa_clones.h"
+
 namespace tdmpc2 {
 namespace {
-
-#define TDMPC2_ISA_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 
 constexpr int kLanes = 8;
 

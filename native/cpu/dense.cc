@@ -13,13 +13,12 @@
 
 #include "epilogue_simd.h"
 #include "gemm.h"
+#include "isa_clones.h"
 #include "philox_simd.h"
 #include "tdmpc2/math.h"
 
 namespace tdmpc2 {
 namespace {
-
-#define TDMPC2_ISA_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 
 // Per-thread scratch that grows once: the hot path allocates nothing after warm-up.
 float* scratch(size_t n) {
@@ -39,18 +38,16 @@ TDMPC2_ISA_CLONES void dropout_factors(const DenseDropout& d, float scale, uint6
     for (unsigned lane = unsigned(i0 & 3); lane < 4 && n < N; ++lane, ++n)
       f[n] = dropout_factor(b.v[lane], d.p, scale);
   }
-  // Whole blocks: sixteen at a time with AVX-512, else independent iterations the compiler may
-  // vectorise.
+  // Whole blocks: groups of sixteen with AVX-512, the rest as independent iterations the
+  // compiler may vectorise.
   const uint64_t first_block = d.offset + ((i0 + uint64_t(n)) >> 2);
   const int64_t blocks = (N - n) / 4;
-  if (const cpu::DropoutBlocksFn simd = cpu::dropout_blocks_simd())
-    simd(d.seed, d.stream, first_block, blocks, d.p, scale, f + n);
-  else
-    for (int64_t j = 0; j < blocks; ++j) {
-      const Philox4 b = philox_block(d.seed, d.stream, first_block + uint64_t(j));
-      for (int lane = 0; lane < 4; ++lane)
-        f[n + 4 * j + lane] = dropout_factor(b.v[lane], d.p, scale);
-    }
+  const cpu::DropoutBlocksFn simd = cpu::dropout_blocks_simd();
+  for (int64_t j = simd ? simd(d.seed, d.stream, first_block, blocks, d.p, scale, f + n) : 0;
+       j < blocks; ++j) {
+    const Philox4 b = philox_block(d.seed, d.stream, first_block + uint64_t(j));
+    for (int lane = 0; lane < 4; ++lane) f[n + 4 * j + lane] = dropout_factor(b.v[lane], d.p, scale);
+  }
   n += 4 * blocks;
   if (n < N) {
     const Philox4 b = philox_block(d.seed, d.stream, first_block + uint64_t(blocks));

@@ -3,6 +3,7 @@
 #include "tdmpc2/linear.h"
 
 #include "gemm.h"
+#include "isa_clones.h"
 
 namespace tdmpc2 {
 namespace {
@@ -11,8 +12,7 @@ struct BiasRows {
   const float* b;
   float* Y;
   int64_t N;
-  __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) static void run(
-      void* ctx, int64_t row0, int64_t rows) {
+  TDMPC2_ISA_CLONES static void run(void* ctx, int64_t row0, int64_t rows) {
     const BiasRows& r = *static_cast<const BiasRows*>(ctx);
     for (int64_t m = row0; m < row0 + rows; ++m) {
       float* y = r.Y + m * r.N;

@@ -8,19 +8,18 @@
 
 #include <cstring>
 
+#include "isa_clones.h"
 #include "tdmpc2/math.h"
 
 namespace tdmpc2 {
 namespace {
-
-#define TDMPC2_CPU_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef double v8d __attribute__((vector_size(64)));
 
 }  // namespace
 
-TDMPC2_CPU_CLONES void adam_step_cpu(float* __restrict param, float* __restrict grad,
+TDMPC2_ISA_CLONES void adam_step_cpu(float* __restrict param, float* __restrict grad,
                                      float* __restrict m, float* __restrict v, int64_t n,
                                      const AdamScalars& s_, bool zero_grad) {
   const AdamScalars s = s_;  // a local copy: the compiler need not reload it after each store
@@ -36,7 +35,7 @@ TDMPC2_CPU_CLONES void adam_step_cpu(float* __restrict param, float* __restrict 
 // Sixteen double partial sums in two 8-lane vectors, combined in a fixed order at the end: the
 // loop vectorises without -ffast-math, and since a float's square is exact in double, a fused or
 // separate multiply-add gives the same sums in every clone.
-TDMPC2_CPU_CLONES double sum_squares_cpu(const float* x, int64_t n) {
+TDMPC2_ISA_CLONES double sum_squares_cpu(const float* x, int64_t n) {
   v8d acc0 = {}, acc1 = {};
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -56,11 +55,11 @@ TDMPC2_CPU_CLONES double sum_squares_cpu(const float* x, int64_t n) {
   return s + tail;
 }
 
-TDMPC2_CPU_CLONES void scale_cpu(float* x, int64_t n, float s) {
+TDMPC2_ISA_CLONES void scale_cpu(float* x, int64_t n, float s) {
   for (int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 
-TDMPC2_CPU_CLONES void polyak_cpu(float* __restrict target, const float* __restrict online,
+TDMPC2_ISA_CLONES void polyak_cpu(float* __restrict target, const float* __restrict online,
                                   int64_t n, float tau) {
   for (int64_t i = 0; i < n; ++i) target[i] = polyak_update(target[i], online[i], tau);
 }

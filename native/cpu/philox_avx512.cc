@@ -8,7 +8,6 @@
 #include <cstring>
 
 #include "gemm.h"
-#include "tdmpc2/math/dropout.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -40,8 +39,9 @@ TDMPC2_PHILOX_TARGET inline __m512 factors16(__m512i x, __m512 p, __m512 scale) 
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(u, p, _CMP_GE_OQ), scale);
 }
 
-TDMPC2_PHILOX_TARGET void dropout_blocks_avx512(uint64_t seed, uint32_t stream, uint64_t first,
-                                                int64_t blocks, float p, float scale, float* f) {
+TDMPC2_PHILOX_TARGET int64_t dropout_blocks_avx512(uint64_t seed, uint32_t stream,
+                                                   uint64_t first, int64_t blocks, float p,
+                                                   float scale, float* f) {
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512i M0 = _mm512_set1_epi32(int(0xD2511F53u)), M1 = _mm512_set1_epi32(int(0xCD9E8D57u));
   const __m512 pv = _mm512_set1_ps(p), sv = _mm512_set1_ps(scale);
@@ -84,11 +84,7 @@ TDMPC2_PHILOX_TARGET void dropout_blocks_avx512(uint64_t seed, uint32_t stream, 
     _mm512_storeu_ps(out + 32, _mm512_permutex2var_ps(p01hi, lo_quads, p23hi));
     _mm512_storeu_ps(out + 48, _mm512_permutex2var_ps(p01hi, hi_quads, p23hi));
   }
-  // The last blocks (fewer than 16) one by one.
-  for (int64_t j = blocks / 16 * 16; j < blocks; ++j) {
-    const Philox4 b = philox_block(seed, stream, first + uint64_t(j));
-    for (int l = 0; l < 4; ++l) f[4 * j + l] = dropout_factor(b.v[l], p, scale);
-  }
+  return blocks / 16 * 16;
 }
 
 #pragma GCC diagnostic pop

@@ -8,9 +8,10 @@
 namespace tdmpc2::cpu {
 
 // f[4·j + l] = dropout_factor(lane l of philox_block(seed, stream, first + j), p, scale) for
-// j < blocks (math/dropout.h).
-using DropoutBlocksFn = void (*)(uint64_t seed, uint32_t stream, uint64_t first, int64_t blocks,
-                                 float p, float scale, float* f);
+// j < the returned count (math/dropout.h): the whole groups of sixteen among `blocks`; the caller
+// draws the rest.
+using DropoutBlocksFn = int64_t (*)(uint64_t seed, uint32_t stream, uint64_t first,
+                                    int64_t blocks, float p, float scale, float* f);
 
 // The AVX-512 version when the CPU backend runs AVX-512 (as ln_mish_row_simd), else null (the
 // portable loop of dense.cc runs instead).

@@ -5,21 +5,21 @@
 
 #include <cstring>
 
+#include "isa_clones.h"
 #include "tdmpc2/math.h"
 
 namespace tdmpc2 {
 
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) void
-simnorm_forward_cpu(const float* X, float* Y, int64_t rows, int64_t L, int64_t V) {
+TDMPC2_ISA_CLONES void simnorm_forward_cpu(const float* X, float* Y, int64_t rows, int64_t L,
+                                           int64_t V) {
   for (int64_t r = 0; r < rows; ++r) {
     std::memcpy(Y + r * L, X + r * L, size_t(L) * sizeof(float));
     simnorm_span(Y + r * L, L, V);
   }
 }
 
-__attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4"))) void
-simnorm_backward_cpu(const float* Y, const float* dY, float* dX, int64_t rows, int64_t L,
-                     int64_t V) {
+TDMPC2_ISA_CLONES void simnorm_backward_cpu(const float* Y, const float* dY, float* dX,
+                                            int64_t rows, int64_t L, int64_t V) {
   simnorm_span_backward(Y, dY, dX, rows * L, V);
 }
 

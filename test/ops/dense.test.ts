@@ -276,9 +276,10 @@ describe.each(backendCases)('dense dropout masks on $title', ({ device, skip }) 
 
   test.skipIf(skip)('masks equal the reference Philox mask, also where a block address carries into its high word', () => {
     // Rows of 50 elements (not a multiple of 4: rows start inside a block, and whole-block runs of
-    // 12 are shorter than the sixteen-block SIMD step) and of 512 (128 blocks: SIMD steps and
-    // none left over); offsets put the low word of the block address across 2³² inside a row.
-    for (const [Mm, Nn] of [[7, 50], [3, 512]] as const) {
+    // 12 are shorter than the sixteen-block SIMD step), of 83 (about 20 whole blocks: one SIMD
+    // step and scalar blocks after it) and of 512 (128 blocks: SIMD steps and none left over);
+    // offsets put the low word of the block address across 2³² inside a row.
+    for (const [Mm, Nn] of [[7, 50], [5, 83], [3, 512]] as const) {
       for (const offset of [0, 2 ** 32 - 5, 2 ** 32 - 40, 2 ** 40 + 3]) {
         const dropout = { p: 0.5, seed: 77, stream: 4, offset };
         const X = Tensor.from(uniform(Mm * K, 4), [Mm, K], device);
