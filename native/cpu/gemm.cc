@@ -3,8 +3,7 @@
 //
 // Loop order (for the agent's sizes, K ≤ 768 and N ≤ 640, a single depth block):
 //   for each row panel of mr rows            ← one work item of the thread pool
-//     A panel: packed [k][mr] (always on AVX-512; dYᵀ·X and odd last rows everywhere) or, on
-//              AVX2 and the baseline, rows of A read in place (X·Wᵀ, dY·W)
+//     A panel: rows of A read in place (X·Wᵀ, dY·W) or packed [k][mr] (dYᵀ·X, the last rows)
 //     for each column panel of B: tile      ← the A panel stays in L1, B streams from L2
 //     epilogue on the finished rows          ← the fused LayerNorm/Mish/SimNorm, rows still hot
 // Deeper K is cut into blocks of ≤ 512 (the A panel must stay in L1); a block after the first
@@ -86,10 +85,6 @@ void pack_a(const GemmKernel& ker, const float* A, int64_t lda, bool a_trans, in
     ker.pack_a_transposed(A + k0 * lda + i0, lda, kc, rows, dst);
     return;
   }
-  if (ker.pack_a != nullptr) {
-    ker.pack_a(A + i0 * lda + k0, lda, kc, rows, dst);
-    return;
-  }
   for (int64_t k = 0; k < kc; ++k)
     for (int64_t r = 0; r < mr; ++r)
       dst[k * mr + r] = r < rows ? A[(i0 + r) * lda + k0 + k] : 0.f;
@@ -168,9 +163,8 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
 
   auto row_panel = [&](int64_t ip) {
     const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
-    // Rows of A are read in place when k-contiguous, of a tile height and the kernel has no
-    // pack_a of its own (see GemmKernel::pack_a); else packed.
-    const bool in_place = !a_trans && ker.pack_a == nullptr && gemm_tile_in_place(rows, mr);
+    // Rows of A are read in place when k-contiguous and of a tile height; else packed.
+    const bool in_place = !a_trans && gemm_tile_in_place(rows, mr);
     float* ap = in_place ? nullptr : a_scratch(size_t(mr * kc_max));
     for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
       const int64_t kc = std::min(kc_max, K - k0);

@@ -71,7 +71,7 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 
 const GemmKernel& gemm_kernel_avx2() {
   static const GemmKernel k{"avx2", kMR, kNR, Simd::W, tile,
-                            pack_b_transposed, pack_b, pack_a_transposed, nullptr};
+                            pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }
 

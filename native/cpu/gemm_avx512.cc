@@ -4,13 +4,8 @@
 // calls it only on a CPU with x86-64-v4.
 //
 // Why 12×32 and not 6×64: both keep 24 accumulators (enough to cover the FMA latency on two
-// ports), but 6×64 streams twice the B panel bytes per FMA from L2.
-//
-// A is always packed ([k][12], one pointer): read in place, twelve row pointers plus B and the
-// counters outgrow the 16 general registers and GCC spills inside the k loop. Packing a row
-// panel costs one 16×16 transpose per 16 k (under perf, pack_a is 3.6 % of a 5M update against
-// 67 % in the tiles). Measured over alternating processes on one thread, the fastest calls of the
-// packed form were 5–10 % quicker for a 5M plan and 3–7 % for a 5M update.
+// ports), but 6×64 streams twice the B panel bytes per FMA from L2; measured on this machine
+// (Xeon, 2 FMA ports) 12×32 is as fast with A rows read in place.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -40,7 +35,7 @@ struct Simd {
 constexpr int kMR = 12;
 constexpr int64_t kPrefetchK = 16;
 
-#define TDMPC2_GEMM_PACKS_A
+#define TDMPC2_GEMM_OWN_PACK_A
 #include "gemm_tile.inc"
 
 // dst[k][kMR] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels): one masked load and
@@ -58,10 +53,11 @@ TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t k
 // -Wuninitialized flags it (GCC PR 105593, fixed in GCC 13): silenced for the transpose only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-// r[0..15] (16 rows of 16 floats) → column c of those rows in out[c], for c < 16.
-TDMPC2_GEMM_TARGET inline void transpose16_regs(const __m512 r[16], __m512 out[16]) {
-  __m512 t[16], u[16];
+// dst[16 rows, stride ldd] = transpose of src[16 rows, stride lds] (16 floats each).
+TDMPC2_GEMM_TARGET inline void transpose16(const float* src, int64_t lds, float* dst, int64_t ldd) {
+  __m512 r[16], t[16], u[16];
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * lds);
   // t: pairs of rows interleaved per 128-bit lane; u[4g + c]: column 4L + c of rows 4g..4g+3 in
   // lane L.
 #pragma GCC unroll 8
@@ -85,43 +81,10 @@ TDMPC2_GEMM_TARGET inline void transpose16_regs(const __m512 r[16], __m512 out[1
     const __m512 v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xdd);
     const __m512 w0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x88);
     const __m512 w1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xdd);
-    out[c + 0] = _mm512_shuffle_f32x4(v0, w0, 0x88);
-    out[c + 8] = _mm512_shuffle_f32x4(v0, w0, 0xdd);
-    out[c + 4] = _mm512_shuffle_f32x4(v1, w1, 0x88);
-    out[c + 12] = _mm512_shuffle_f32x4(v1, w1, 0xdd);
-  }
-}
-
-// dst[16 rows, stride ldd] = transpose of src[16 rows, stride lds] (16 floats each).
-TDMPC2_GEMM_TARGET inline void transpose16(const float* src, int64_t lds, float* dst, int64_t ldd) {
-  __m512 r[16], out[16];
-#pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * lds);
-  transpose16_regs(r, out);
-#pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) _mm512_storeu_ps(dst + i * ldd, out[i]);
-}
-
-// dst[k][kMR] = A[r·lda + k] for r < rows, 0 beyond: a row panel of a row-major A (X·Wᵀ, dY·W),
-// sixteen k at a time through one transpose; masked loads and stores cover the last k.
-TDMPC2_GEMM_TARGET void pack_a(const float* A, int64_t lda, int64_t kc, int64_t rows,
-                               float* dst) {
-  const __mmask16 panel = __mmask16((1u << kMR) - 1u);
-  __m512 r[16], out[16];
-  for (int i = kMR; i < 16; ++i) r[i] = _mm512_setzero_ps();
-  for (int64_t k0 = 0; k0 < kc; k0 += 16) {
-    const int64_t n = kc - k0 < 16 ? kc - k0 : 16;
-    const __mmask16 ks = __mmask16((1u << n) - 1u);  // masked-off k are not read
-#pragma GCC unroll 12
-    for (int i = 0; i < kMR; ++i)
-      r[i] = i < rows ? _mm512_maskz_loadu_ps(ks, A + i * lda + k0) : _mm512_setzero_ps();
-    transpose16_regs(r, out);
-    if (n == 16) {
-#pragma GCC unroll 16
-      for (int c = 0; c < 16; ++c) _mm512_mask_storeu_ps(dst + (k0 + c) * kMR, panel, out[c]);
-    } else {
-      for (int64_t c = 0; c < n; ++c) _mm512_mask_storeu_ps(dst + (k0 + c) * kMR, panel, out[c]);
-    }
+    _mm512_storeu_ps(dst + (c + 0) * ldd, _mm512_shuffle_f32x4(v0, w0, 0x88));
+    _mm512_storeu_ps(dst + (c + 8) * ldd, _mm512_shuffle_f32x4(v0, w0, 0xdd));
+    _mm512_storeu_ps(dst + (c + 4) * ldd, _mm512_shuffle_f32x4(v1, w1, 0x88));
+    _mm512_storeu_ps(dst + (c + 12) * ldd, _mm512_shuffle_f32x4(v1, w1, 0xdd));
   }
 }
 
@@ -142,7 +105,7 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 
 const GemmKernel& gemm_kernel_avx512() {
   static const GemmKernel k{"avx512", kMR, kNR, Simd::W, tile,
-                            pack_b_transposed, pack_b, pack_a_transposed, pack_a};
+                            pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }
 

@@ -27,9 +27,6 @@ struct GemmKernel {
   void (*pack_b)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w, float* dst);
   // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (dYᵀ·X).
   void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, float* dst);
-  // dst[k][mr] = A[r·lda + k] for r < rows, 0 beyond: a row panel of a row-major op(A) (X·Wᵀ,
-  // dY·W), or null where the tile reads such rows in place (see gemm_tile_in_place).
-  void (*pack_a)(const float* A, int64_t lda, int64_t kc, int64_t rows, float* dst);
 };
 
 // Whether a row panel of `rows` rows (≤ mr) can be read in place by the micro-kernel: the full

@@ -40,7 +40,7 @@ void pack_b_transposed(const float* B, int64_t ldb, int64_t kc, int64_t cols, in
 
 const GemmKernel& gemm_kernel_scalar() {
   static const GemmKernel k{"scalar", kMR, kNR, Simd::W, tile,
-                            pack_b_transposed, pack_b, pack_a_transposed, nullptr};
+                            pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }
 

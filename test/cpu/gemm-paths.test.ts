@@ -1,10 +1,8 @@
 // Every GEMM path of this CPU against the float64 reference: the AVX-512, AVX2 and baseline
 // micro-kernels (capped by TDMPC2_CPU_ISA in a child process), on shapes that exercise the row
 // and column tails (101 bins: a 16-wide tail panel on AVX-512; last row panels of two thirds and
-// one third of a tile, read in place on AVX2 and the baseline, and of other heights; AVX-512 packs
-// every row panel, sixteen k at a time, so depths that are not a multiple of 16 cover its masked
-// last block), depth blocks (K > 768) and the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W,
-// dYᵀ·X).
+// one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768) and
+// the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
