@@ -21,6 +21,11 @@
 // Peak: cpuFmaPeak probes (300 ms each) at the start and next to every row; the best probe of
 // the run is the ceiling (other processes on the machine can only lower a probe).
 //
+// On CUDA (--device cuda:N) the peer is the same PyTorch planner on the same GPU (--device cuda,
+// eager; its Python is TDMPC2_PEER_PYTHON, default /usr/bin/python3), every call is timed to the
+// actions on the host (both sides synchronise), and the CPU peak columns are null: the ceiling
+// there is the peer in the same run.
+//
 // FLOPs are counted analytically: 2·in·out per row and layer of every network evaluation of
 // SPEC §8 (encoder; the policy trajectories; per iteration H × (reward + dynamics) + π + the Q
 // heads on N rows). Ours evaluates 2 Q heads, the peer (like the official code) all numQ; both
@@ -50,10 +55,11 @@ const peerMaxBatch = Number(arg('peer-max-batch', '256'));
 const device = arg('device', 'cpu') as Device;
 const info = backends();
 const threads = info.cpu.threads;
-const python = '/usr/bin/python3';
+const onCpu = device === 'cpu';
+const python = process.env.TDMPC2_PEER_PYTHON ?? '/usr/bin/python3';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const peerScript = join(root, 'benchmarks', 'peers', 'tdmpc2_torch.py');
-const usePeer = !flag('no-peer') && device === 'cpu' && existsSync(python);
+const usePeer = !flag('no-peer') && existsSync(python);
 if (device !== 'cpu' && !info.cuda.available) {
   process.stderr.write(`CUDA unavailable: ${info.cuda.available ? '' : info.cuda.reason}\n`);
   process.exit(1);
@@ -69,6 +75,7 @@ function planFlops(c: ResolvedConfig, B: number, qHeads: number): number {
 }
 
 function repeatsFor(B: number): number {
+  if (!onCpu) return baseRepeats;
   return B >= 256 ? 1 : B >= 16 ? Math.max(3, Math.ceil(baseRepeats / 2)) : baseRepeats;
 }
 
@@ -80,7 +87,7 @@ class Peer {
 
   constructor(size: number, B: number, warmup: number) {
     const env = peerEnv(threads, info.cpu.isa);
-    const args = ['--serve', '--size', String(size), '--batch', String(B), '--threads', String(threads), '--warmup', String(warmup), '--obs-dim', String(OBS), '--action-dim', String(ACT)];
+    const args = ['--serve', '--size', String(size), '--batch', String(B), '--threads', String(threads), '--warmup', String(warmup), '--obs-dim', String(OBS), '--action-dim', String(ACT), '--device', device];
     this.#child = spawn(python, [peerScript, ...args], { env });
     this.#child.stderr.on('data', (d: Buffer) => process.stderr.write(`[peer] ${d}`));
     this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
@@ -131,12 +138,14 @@ interface Row extends PeakTiming {
 async function main(): Promise<void> {
   const torchVersion = await torchAvailable();
   if (usePeer && !torchVersion) process.stdout.write(`PyTorch peer skipped: ${python} cannot import torch\n`);
-  const peaks = [cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300)];
+  // The CPU's FMA peak is the ceiling of a CPU run only; a CUDA run has the GPU peer instead.
+  const probe = (ms: number) => (onCpu ? cpuFmaPeak(ms) : NaN);
+  const peaks = onCpu ? [probe(300), probe(300), probe(300), probe(300), probe(300)] : [];
   const rows: Row[] = [];
   const ceiling = () => Math.max(...peaks);
   process.stdout.write(
     `planner benchmark, ${device} (${info.cpu.isa}, ${threads} thread(s)), ${cpus()[0]?.model ?? '?'}\n` +
-      `FMA peak (one thread): ${peaks.map((p) => p.toFixed(0)).join(', ')} GFLOP/s\n` +
+      (onCpu ? `FMA peak (one thread): ${peaks.map((p) => p.toFixed(0)).join(', ')} GFLOP/s\n` : `GPU: ${info.cuda.available ? info.cuda.devices?.map((d) => d.name).join(', ') : '?'}\n`) +
       'size  B      repeats  ms/call    decisions/s  GFLOP/call  GFLOP/s  of peak  ×FLOP/peak  ×adjacent  torch ms   speedup\n',
   );
   for (const size of sizes) {
@@ -152,18 +161,19 @@ async function main(): Promise<void> {
     }
     for (const B of batches) {
       const repeats = repeatsFor(B);
-      peaks.push(cpuFmaPeak(300)); // a probe next to every row: the run's best probe is the ceiling
+      if (onCpu) peaks.push(probe(300)); // a probe next to every row: the run's best probe is the ceiling
       const planner = new Planner(model, { batch: B });
       const obs = Float32Array.from({ length: B * OBS }, (_, i) => Math.sin(i));
       const first = Array<boolean>(B).fill(true);
       const warm = Array<boolean>(B).fill(false);
       // Warm-up for small B; from B = 256 on the first call is the timed one (ours and the peer's).
-      const warmup = B < 256 ? 1 : 0;
+      // On CUDA always (the first call pays for module loading and the peer's allocator).
+      const warmup = B < 256 || !onCpu ? (onCpu ? 1 : 3) : 0;
       const peer = torchVersion && B <= peerMaxBatch ? new Peer(size, B, warmup) : null;
       await peer?.version; // the peer's set-up and warm-up must not overlap our timed calls
-      if (warmup) planner.plan(obs, first, false);
+      for (let w = 0; w < warmup; w++) planner.plan(obs, w === 0 ? first : warm, false);
       const flops = planFlops(cfg, B, 2);
-      const ours = new PeakTimer(flops, cpuFmaPeak);
+      const ours = new PeakTimer(flops, probe, onCpu ? 100 : 0);
       const theirs: number[] = [];
       for (let r = 0; r < repeats; r++) {
         ours.time(() => planner.plan(obs, r === 0 && !warmup ? first : warm, false));
@@ -188,18 +198,20 @@ async function main(): Promise<void> {
         peerMsAll: peer ? theirs : null,
         speedupVsPeer: peerMs === null ? null : peerMs / ms,
       };
+      // No CPU ceiling on CUDA: the peak columns are null there (the peer is the comparison).
+      if (!onCpu) Object.assign(row, { peakFraction: null, vsFlopPeak: null, adjacentPeaks: null, vsFlopPeakAdjacent: null });
       rows.push(row);
       process.stdout.write(
         `${String(size).padEnd(6)}${String(B).padEnd(7)}${String(repeats).padEnd(9)}${ms.toFixed(1).padStart(9)}  ` +
           `${row.decisionsPerSec.toFixed(1).padStart(11)}  ${row.gflopCall.toFixed(2).padStart(10)}  ${row.gflops.toFixed(1).padStart(7)}  ` +
-          `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
+          (onCpu ? `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` : `${'—'.padStart(8)}  ${'—'.padStart(10)}  ${'—'.padStart(9)}  `) +
           `${peerMs === null ? '       —' : peerMs.toFixed(1).padStart(8)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(8)}\n`,
       );
     }
     model.dispose();
   }
   const out = arg('out', join(root, 'benchmarks', 'results', `planner-${device.replace(':', '')}.json`));
-  for (const r of rows) setCeiling(r, ceiling());
+  if (onCpu) for (const r of rows) setCeiling(r, ceiling());
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
@@ -207,24 +219,31 @@ async function main(): Promise<void> {
       {
         benchmark: 'planner',
         date: new Date().toISOString(),
-        machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, loadNote: 'shared 2-core machine; ours and the peer alternate per repeat' },
+        machine: {
+          cpu: cpus()[0]?.model ?? null,
+          cores: cpus().length,
+          memoryGiB: totalmem() / 2 ** 30,
+          gpu: onCpu ? null : (info.cuda.available ? (info.cuda.devices?.[Number(device.split(':')[1] ?? 0)]?.name ?? null) : null),
+          loadNote: onCpu ? 'shared machine; ours and the peer alternate per repeat' : 'ours and the peer alternate per repeat on the same GPU',
+        },
         device: `${device} (${info.cpu.isa}, ${threads} thread(s))`,
         node: process.version,
         torch: torchVersion,
-        peerOpenblasCoretype: torchVersion ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
+        peerOpenblasCoretype: torchVersion && onCpu ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
         threads,
         shapes: { obsDim: OBS, actionDim: ACT, note: 'cartpole-swingup (SPEC §1); SPEC §2 planning defaults' },
         fmaPeakGflops: peaks,
-        fmaPeakUsed: ceiling(),
-        method:
-          'median ms per call over `repeats` (B >= 256: one timed call); vsFlopPeak against the best FMA probe of the run, vsFlopPeakAdjacent the median per-call ratio against the mean of two 100 ms probes right before and after that call; FLOPs analytic (2·in·out per row per layer), ours with 2 Q heads, the peer with all numQ (gflopCallAllQ); the PyTorch peer alternates with ours per repeat at the same thread count',
+        fmaPeakUsed: onCpu ? ceiling() : null,
+        method: onCpu
+          ? 'median ms per call over `repeats` (B >= 256: one timed call); vsFlopPeak against the best FMA probe of the run, vsFlopPeakAdjacent the median per-call ratio against the mean of two 100 ms probes right before and after that call; FLOPs analytic (2·in·out per row per layer), ours with 2 Q heads, the peer with all numQ (gflopCallAllQ); the PyTorch peer alternates with ours per repeat at the same thread count'
+          : 'median ms per call over `repeats` after 3 warm-up calls (ours and the peer\'s); each call timed until its actions are on the host (the peer ends with torch.cuda.synchronize); FLOPs analytic (2·in·out per row per layer), ours with 2 Q heads, the peer with all numQ (gflopCallAllQ); the PyTorch peer (eager, float32, the same GPU) alternates with ours per repeat; no CPU ceiling (peak columns null)',
         rows,
       },
       null,
       1,
     ),
   );
-  process.stdout.write(`FMA peak probes: ${peaks.map((p) => p.toFixed(0)).join(', ')}; ceiling ${Math.max(...peaks).toFixed(0)} GFLOP/s\n`);
+  if (onCpu) process.stdout.write(`FMA peak probes: ${peaks.map((p) => p.toFixed(0)).join(', ')}; ceiling ${Math.max(...peaks).toFixed(0)} GFLOP/s\n`);
   process.stdout.write(`wrote ${out}\n`);
 }
 

@@ -175,8 +175,12 @@ __global__ void ln_backward_kernel(Epi q, int64_t rows, const float* H, const fl
     const float* gamma = q.gamma + e * N;
     const float mean = stats[2 * r], rstd = stats[2 * r + 1];
     float sg = 0.f, sgx = 0.f;
+    // g = γ ⊙ dz is stored (each thread its own elements) and read back below: recomputed there,
+    // nvcc would fuse γ·dz − mean(g) into one FMA, and a row whose g all equal mean(g) (N = 1)
+    // would get a rounding error times rstd instead of exactly 0.
     for (int64_t n = threadIdx.x; n < N; n += blockDim.x) {
       const float g = gamma[n] * d[n];
+      d[n] = g;
       sg += g;
       sgx += g * ((h[n] - mean) * rstd);
     }
@@ -184,7 +188,7 @@ __global__ void ln_backward_kernel(Epi q, int64_t rows, const float* H, const fl
     const float mean_gx = block_sum(sgx) / float(N);
     for (int64_t n = threadIdx.x; n < N; n += blockDim.x) {
       const float xhat = (h[n] - mean) * rstd;
-      d[n] = layernorm_backward(gamma[n] * d[n], xhat, mean_g, mean_gx, rstd) *
+      d[n] = layernorm_backward(d[n], xhat, mean_g, mean_gx, rstd) *
              drop_factor(q, uint64_t(r * N + n));
     }
   }

@@ -31,9 +31,10 @@ __global__ void mse_kernel(int64_t n, const float* pred, const float* target, fl
   double s = 0;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n;
        i += int64_t(gridDim.x) * blockDim.x) {
-    const float d = pred[i] - target[i];
-    s += double(d) * double(d);
-    if (grad != nullptr) grad[i] = scale * 2.f * d;
+    // The difference in double, as on the CPU (a float difference loses its low bits).
+    const double d = double(pred[i]) - double(target[i]);
+    s += d * d;
+    if (grad != nullptr) grad[i] = scale * 2.f * (pred[i] - target[i]);
   }
   shared[threadIdx.x] = s;
   __syncthreads();

@@ -1,13 +1,24 @@
-// The CUDA GEMM behind cuda/gemm.cuh: a shared-memory tiled FP32 kernel, one 16×16 output tile
-// per block, used in the three forms. Straightforward on purpose: the tensor-core GEMM with fused
-// epilogues is the CUDA issue's work.
+// The CUDA GEMM behind cuda/gemm.cuh: a register-blocked FP32 kernel used in the three forms.
+// A block of 256 threads computes a (16·TM)×(16·TN) tile of C; thread (ty, tx) owns the TM×TN
+// outputs at rows ty + 16i and columns tx + 16j (strided, so a warp's shared-memory reads are
+// broadcasts for A and 16 consecutive words for B: no bank conflicts, and the stores of C are
+// coalesced). Per BK = 16 step the block stages an A and a B tile in shared memory (bounds
+// checked: any M, N, K, strides and alignment), and each thread does TM·TN FMAs per TM + TN
+// shared loads. Two tile sizes: 128×128 (8×8 per thread) when the grid still has two blocks per
+// SM, else 64×64 (4×4), so the small GEMMs of a one-environment plan spread over the SMs.
+//
+// Every output is one FMA chain over k = 0, 1, …, K−1 starting from 0 (then + C when beta = 1),
+// whatever the tile size: a row's result does not depend on M or on the other rows, which the
+// planner's batched == single guarantee relies on (tdmpc2/planner.h). Tensor cores and fused
+// epilogues are further work.
 #include "common.cuh"
 #include "gemm.cuh"
 
 namespace tdmpc2::cuda {
 namespace {
 
-constexpr int TILE = 16;
+constexpr int kThreads = 256;          // a 16×16 thread grid
+constexpr int BK = 16;                 // k per shared-memory stage
 constexpr unsigned kMaxGridY = 65535;  // the hardware limit of gridDim.y
 
 enum class Form { NT, NN, TN };
@@ -23,42 +34,107 @@ __device__ __forceinline__ float load_b(const float* B, int64_t ldb, int64_t k, 
 
 // C[M,N] = beta·C + op(A)·op(B). Row tiles stride by gridDim.y so any M fits the grid limit;
 // the loop bounds are uniform across the block, so the barriers inside are safe.
-template <Form F>
-__global__ void gemm_kernel(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
-                            const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  __shared__ float As[TILE][TILE + 1];
-  __shared__ float Bs[TILE][TILE + 1];
-  const int64_t col = int64_t(blockIdx.x) * TILE + threadIdx.x;
-  const int64_t row_tiles = (M + TILE - 1) / TILE;
+template <Form F, int TM, int TN>
+__global__ void __launch_bounds__(kThreads)
+    gemm_kernel(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int BM = 16 * TM, BN = 16 * TN;
+  __shared__ float As[BK][BM + 4];  // As[k][m]; the pad spreads the staging stores over banks
+  __shared__ float Bs[BK][BN + 4];  // Bs[k][n]
+  const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+  const int64_t n0 = int64_t(blockIdx.x) * BN;
+  const int64_t row_tiles = (M + BM - 1) / BM;
   for (int64_t tile = blockIdx.y; tile < row_tiles; tile += gridDim.y) {
-    const int64_t row = tile * TILE + threadIdx.y;
-    float acc = 0.f;
-    for (int64_t k0 = 0; k0 < K; k0 += TILE) {
-      const int64_t ka = k0 + threadIdx.x, kb = k0 + threadIdx.y;
-      As[threadIdx.y][threadIdx.x] = (row < M && ka < K) ? load_a<F>(A, lda, row, ka) : 0.f;
-      Bs[threadIdx.y][threadIdx.x] = (kb < K && col < N) ? load_b<F>(B, ldb, kb, col) : 0.f;
-      __syncthreads();
+    const int64_t m0 = tile * BM;
+    float acc[TM][TN];
 #pragma unroll
-      for (int k = 0; k < TILE; ++k) acc += As[threadIdx.y][k] * Bs[k][threadIdx.x];
+    for (int i = 0; i < TM; ++i)
+#pragma unroll
+      for (int j = 0; j < TN; ++j) acc[i][j] = 0.f;
+    for (int64_t k0 = 0; k0 < K; k0 += BK) {
+      // Stage the tiles; consecutive threads walk the operand's contiguous axis (coalesced).
+#pragma unroll
+      for (int l = 0; l < BM * BK / kThreads; ++l) {
+        const int idx = tid + l * kThreads;
+        const int m = F == Form::TN ? idx % BM : idx / BK;
+        const int k = F == Form::TN ? idx / BM : idx % BK;
+        const int64_t gm = m0 + m, gk = k0 + k;
+        As[k][m] = (gm < M && gk < K) ? load_a<F>(A, lda, gm, gk) : 0.f;
+      }
+#pragma unroll
+      for (int l = 0; l < BN * BK / kThreads; ++l) {
+        const int idx = tid + l * kThreads;
+        const int n = F == Form::NT ? idx / BK : idx % BN;
+        const int k = F == Form::NT ? idx % BK : idx / BN;
+        const int64_t gn = n0 + n, gk = k0 + k;
+        Bs[k][n] = (gn < N && gk < K) ? load_b<F>(B, ldb, gk, gn) : 0.f;
+      }
+      __syncthreads();
+      // Zero-padded k beyond K adds 0·0 = +0 to a chain; x + 0 = x for every x but −0, and a
+      // chain that starts at +0 is never −0 unless all its products are, so no result changes.
+#pragma unroll
+      for (int k = 0; k < BK; ++k) {
+        float a[TM], b[TN];
+#pragma unroll
+        for (int i = 0; i < TM; ++i) a[i] = As[k][ty + 16 * i];
+#pragma unroll
+        for (int j = 0; j < TN; ++j) b[j] = Bs[k][tx + 16 * j];
+#pragma unroll
+        for (int i = 0; i < TM; ++i)
+#pragma unroll
+          for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+      }
       __syncthreads();
     }
-    if (row < M && col < N) {
-      float* c = C + row * ldc + col;
-      *c = beta != 0.f ? *c + acc : acc;
+#pragma unroll
+    for (int i = 0; i < TM; ++i) {
+      const int64_t row = m0 + ty + 16 * i;
+      if (row >= M) continue;
+#pragma unroll
+      for (int j = 0; j < TN; ++j) {
+        const int64_t col = n0 + tx + 16 * j;
+        if (col >= N) continue;
+        float* c = C + row * ldc + col;
+        *c = beta != 0.f ? *c + acc[i][j] : acc[i][j];
+      }
     }
   }
+}
+
+// The number of SMs of the current device (cached per device id).
+int sm_count() {
+  static int cache[64] = {};
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= 64) return 1;
+  if (cache[dev] == 0) {
+    int n = 0;
+    if (cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || n < 1)
+      n = 1;
+    cache[dev] = n;
+  }
+  return cache[dev];
+}
+
+template <Form F, int TM, int TN>
+void launch(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+            int64_t ldb, float beta, float* C, int64_t ldc) {
+  constexpr int BM = 16 * TM, BN = 16 * TN;
+  const int64_t row_tiles = (M + BM - 1) / BM;
+  const dim3 grid(unsigned((N + BN - 1) / BN),
+                  unsigned(row_tiles < kMaxGridY ? row_tiles : kMaxGridY));
+  gemm_kernel<F, TM, TN><<<grid, kThreads>>>(M, N, K, A, lda, B, ldb, beta, C, ldc);
+  check_launch("gemm_kernel");
 }
 
 template <Form F>
 void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
           int64_t ldb, float beta, float* C, int64_t ldc) {
   if (M <= 0 || N <= 0) return;
-  const int64_t row_tiles = (M + TILE - 1) / TILE;
-  const dim3 block(TILE, TILE);
-  const dim3 grid(unsigned((N + TILE - 1) / TILE),
-                  unsigned(row_tiles < kMaxGridY ? row_tiles : kMaxGridY));
-  gemm_kernel<F><<<grid, block>>>(M, N, K, A, lda, B, ldb, beta, C, ldc);
-  check_launch("gemm_kernel");
+  const int64_t big_tiles = ((M + 127) / 128) * ((N + 127) / 128);
+  if (big_tiles >= 2 * int64_t(sm_count()))
+    launch<F, 8, 8>(M, N, K, A, lda, B, ldb, beta, C, ldc);
+  else
+    launch<F, 4, 4>(M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
 }  // namespace

@@ -6,6 +6,10 @@ is picked, as the official code does), no Python loop over samples. It also plan
 per call (rows B·N, per-env top-k, mean and std), so it can be timed at the same batch sizes as
 the native planner. Single task, state observations, eval mode (no dropout).
 
+With --device cuda every tensor lives on the GPU (torch.set_default_device), eager PyTorch as in
+the official code without its optional compile/CUDA-graph path, and each timed call ends with
+torch.cuda.synchronize() (the returned actions are complete when the time is taken).
+
     /usr/bin/python3 benchmarks/peers/tdmpc2_torch.py --size 5 --batch 1 --repeats 5 --threads 1
 
 prints one JSON line: {"torch": version, "threads": n, "ms": [..], "median_ms": m, ...}. With
@@ -111,7 +115,7 @@ class Planner:
     def q_avg(self, z, a, rows_per_env):
         q = two_hot_inv(ensemble(self.qs, torch.cat([z, a], -1)))  # [Q, R, 1]
         q = q.view(self.Q, self.B, rows_per_env)
-        idx = torch.stack([torch.randperm(self.Q)[:2] for _ in range(self.B)], 1)  # [2, B]
+        idx = torch.rand(self.B, self.Q).argsort(1)[:, :2].T  # [2, B]: a random pair per env
         pair = torch.gather(q, 0, idx.unsqueeze(-1).expand(2, self.B, rows_per_env))
         return (pair.sum(0) / 2).reshape(-1, 1)
 
@@ -172,18 +176,25 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--obs-dim", type=int, default=5)
     ap.add_argument("--action-dim", type=int, default=1)
+    ap.add_argument("--device", default="cpu")
     ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
+    cuda = args.device != "cpu"
+    if cuda:
+        torch.set_default_device(args.device)
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
     planner = Planner(args.obs_dim, args.action_dim, args.size, args.batch)
     obs = torch.randn(args.batch, args.obs_dim)
     first = torch.ones(args.batch, dtype=torch.bool)
     for _ in range(args.warmup):
         planner.plan(obs, first)
     not_first = torch.zeros(args.batch, dtype=torch.bool)
+    sync()
     info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "size": args.size,
-            "batch": args.batch, "q_heads": planner.Q}
+            "batch": args.batch, "q_heads": planner.Q, "device": args.device,
+            "gpu": torch.cuda.get_device_name() if cuda else None}
     if args.serve:
         print(json.dumps({"ready": True, **info}), flush=True)
         for line in sys.stdin:
@@ -191,6 +202,7 @@ def main():
                 break
             t0 = time.perf_counter()
             a = planner.plan(obs, not_first)
+            sync()
             ms = (time.perf_counter() - t0) * 1e3
             assert a.shape == (args.batch, args.action_dim) and bool(torch.isfinite(a).all())
             print(json.dumps({"ms": ms}), flush=True)
@@ -199,6 +211,7 @@ def main():
     for _ in range(args.repeats):
         t0 = time.perf_counter()
         a = planner.plan(obs, not_first)
+        sync()
         ms.append((time.perf_counter() - t0) * 1e3)
         assert a.shape == (args.batch, args.action_dim) and bool(torch.isfinite(a).all())
     print(json.dumps({**info, "ms": ms, "median_ms": sorted(ms)[len(ms) // 2]}))

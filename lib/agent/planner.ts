@@ -106,7 +106,10 @@ export interface PlannerOptions {
    * cost) instead of only the two sampled members; the results are identical. @defaultValue false
    */
   fullEnsemble?: boolean;
-  /** Rows (envs × numSamples) per GEMM chunk; 0 = the native default (2048). @defaultValue 0 */
+  /**
+   * Rows (envs × numSamples) per GEMM chunk; 0 = the native default (2048 on the CPU, 65536 on
+   * CUDA). @defaultValue 0
+   */
   maxChunkRows?: number;
 }
 

@@ -19,6 +19,9 @@ constexpr int64_t kMaxSafe = 9007199254740991LL;
 // 4 environments at N = 512: measured on one core, larger chunks lose more to cache misses between
 // layers (the activations outgrow L2) than they gain in GEMM efficiency (docs/planner.md).
 constexpr int64_t kDefaultChunkRows = 2048;
+// On CUDA a chunk must fill the GPU: 128 environments at N = 512 (the workspace is ~10.7 KB per
+// row for a 5M model, ~0.7 GB at this size; it is allocated for min(B, chunk) environments).
+constexpr int64_t kDefaultChunkRowsCuda = 65536;
 }  // namespace
 
 Napi::Value wrap_planner(Napi::Env env, PlannerBox* box) {
@@ -66,7 +69,7 @@ double bounded_arg(const Napi::CallbackInfo& info, size_t i, const char* op, con
 //               numElites, numPiTrajs, minStd, maxStd, temperature, discount, logStdMin,
 //               logStdMax, fullEnsemble, seed, streamBase, maxChunkRows, taskDim, numTasks,
 //               taskDiscounts) -> planner
-// maxChunkRows 0 = the default (2048 rows per GEMM). taskDim = numTasks = 0 and an empty
+// maxChunkRows 0 = the default (2048 rows per GEMM on the CPU, 65536 on CUDA). taskDim = numTasks = 0 and an empty
 // taskDiscounts make a single-task planner; a multitask one has both > 0 and one γ per task in
 // taskDiscounts (a Float32Array). Workspaces are allocated here.
 Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
@@ -110,7 +113,7 @@ Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   const uint64_t seed = uint64_t(int_arg(info, 25, op, "seed", 0, kMaxSafe));
   const int64_t stream_base = int_arg(info, 26, op, "streamBase", 0, kMaxUint32 - (B - 1));
   const int64_t chunk_rows = int_arg(info, 27, op, "maxChunkRows", 0, int64_t(1) << 31);
-  c.max_chunk_rows = chunk_rows == 0 ? kDefaultChunkRows : chunk_rows;
+  c.max_chunk_rows = chunk_rows != 0 ? chunk_rows : device >= 0 ? kDefaultChunkRowsCuda : kDefaultChunkRows;
   d.task_dim = int_arg(info, 28, op, "taskDim", 0, 1 << 16);
   d.num_tasks = int_arg(info, 29, op, "numTasks", 0, 1 << 16);
   if ((d.task_dim == 0) != (d.num_tasks == 0))

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 
 import type { TdMpc2Options } from '../../lib/config.js';
 import { Planner } from '../../lib/agent/planner.js';
+import { backendCases } from '../helpers/backends.js';
 import { compareClose } from '../helpers/expect-close.js';
 import { drawLayoutRef, planRef } from '../reference/planner.js';
 import { makeModel, randomObs, refConfig, refModel, smallConfig } from './helpers.js';
@@ -16,10 +17,10 @@ const CASES: [string, Partial<TdMpc2Options>][] = [
   ['A=2 H=1 N=9 Ke=1 P=9 (policy samples only)', { horizon: 1, numSamples: 9, numElites: 1, numPiTrajs: 9, iterations: 2 }],
 ];
 
-describe('planner vs the TS reference planner (actions, final mean/std within 1e-4)', () => {
+describe.each(backendCases)('planner on $title vs the TS reference planner (actions, final mean/std within 1e-4)', ({ device, skip }) => {
   for (const [name, overrides] of CASES) {
-    test(name, () => {
-      const cfg = smallConfig(overrides);
+    test.skipIf(skip)(name, () => {
+      const cfg = smallConfig({ ...overrides, device });
       const model = makeModel(cfg, 11);
       const ref = refModel(model);
       const rc = refConfig(cfg);

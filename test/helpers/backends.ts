@@ -8,6 +8,11 @@ const info = backends();
 export const cudaAvailable = info.cuda.available;
 export const cudaSkipReason = info.cuda.available ? '' : info.cuda.reason;
 
+// `npm run test:gpu` sets TDMPC2_REQUIRE_CUDA: there a missing device is a failure, not a skip.
+if (process.env.TDMPC2_REQUIRE_CUDA && !cudaAvailable) {
+  throw new Error(`TDMPC2_REQUIRE_CUDA is set but CUDA is unavailable: ${cudaSkipReason}`);
+}
+
 export interface BackendCase {
   device: Device;
   /** True when this backend cannot run here; the suite is skipped and says why. */

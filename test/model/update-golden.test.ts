@@ -11,6 +11,8 @@ import { resolveConfig } from '../../lib/config.js';
 import { parseSafeTensors } from '../../lib/io/safetensors.js';
 import { WorldModel } from '../../lib/model/world-model.js';
 import { Tensor } from '../../lib/index.js';
+import type { Device } from '../../lib/nn/device.js';
+import { backendCases } from '../helpers/backends.js';
 import { compareClose } from '../helpers/expect-close.js';
 
 const path = fileURLToPath(new URL('../fixtures/update-golden.safetensors', import.meta.url));
@@ -24,7 +26,7 @@ function tensorsWithPrefix(prefix: string): Map<string, { shape: number[]; data:
   return out;
 }
 
-function build() {
+function build(device: Device) {
   const cfg = resolveConfig({
     obsDim: pyCfg.obs_dim!,
     actionDim: pyCfg.action_dim!,
@@ -39,17 +41,17 @@ function build() {
     gradClipNorm: pyCfg.grad_clip_norm!,
     dropout: pyCfg.dropout!,
     seed: pyCfg.seed!,
-    device: 'cpu',
+    device,
   });
   expect(cfg.discount).toBeCloseTo(pyCfg.discount!, 12);
-  const model = new WorldModel(cfg, 'cpu');
+  const model = new WorldModel(cfg, device);
   const init = tensorsWithPrefix('init.');
   for (const net of model.nets) net.params.importTensors(init, net.name, path);
   model.targetQs.importTensors(init, 'target_qs', path);
   const updater = new Updater(model, cfg.seed);
   const b = (name: string) => {
     const t = fixture.tensors.get(`batch.${name}`)!;
-    return Tensor.from(t.data, t.shape);
+    return Tensor.from(t.data, t.shape, device);
   };
   return { model, updater, batch: { obs: b('obs'), action: b('action'), reward: b('reward') } };
 }
@@ -85,11 +87,12 @@ function checkParams(model: WorldModel, prefix: string): string[] {
   return failures;
 }
 
-describe('update matches the PyTorch reference (golden fixture)', () => {
-  const { model, updater, batch } = build();
+describe.each(backendCases)('update on $title matches the PyTorch reference (golden fixture)', ({ device, skip }) => {
+  // Built only where the backend runs (a CUDA model cannot exist without a device).
+  const { model, updater, batch } = skip ? ({} as ReturnType<typeof build>) : build(device);
   const infos: UpdateInfo[] = [];
 
-  test('after 1 update: statistics and every parameter', () => {
+  test.skipIf(skip)('after 1 update: statistics and every parameter', () => {
     infos.push(updater.update(batch));
     for (const [ours, theirs] of STAT_KEYS) {
       const a = infos[0]![ours];
@@ -99,7 +102,7 @@ describe('update matches the PyTorch reference (golden fixture)', () => {
     expect(checkParams(model, 'after1.')).toEqual([]);
   });
 
-  test('after 3 updates: statistics and every parameter', () => {
+  test.skipIf(skip)('after 3 updates: statistics and every parameter', () => {
     infos.push(updater.update(batch), updater.update(batch));
     for (let k = 1; k < 3; k++)
       for (const [ours, theirs] of STAT_KEYS) {

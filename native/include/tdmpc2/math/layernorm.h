@@ -4,7 +4,8 @@
 // Row statistics take two passes (mean, then Σ(x − μ)²) so a large mean does not cancel the
 // variance. Each pass keeps kLnLanes independent partial sums (below), so it runs in SIMD
 // registers without reassociating anything (no -ffast-math); the summation order is fixed by the
-// source, so every ISA clone and the device give the same bits for the same row.
+// source, so every ISA clone gives the same bits for the same row. (The CUDA row kernels,
+// cuda/dense.cu, sum a row over a thread block instead: same formulas, another order.)
 //
 // Backward: with g = ∂L/∂x̂ = γ ⊙ ∂L/∂z,  ∂L/∂x = rstd·(g − mean(g) − x̂·mean(g ⊙ x̂)),
 //           ∂L/∂γ = Σ_rows ∂L/∂z ⊙ x̂,  ∂L/∂β = Σ_rows ∂L/∂z.

@@ -41,11 +41,12 @@ struct TwoHotBins {
 
 // Centre of bin k as torch.linspace(vmin, vmax, K) computes it in float32: the step is rounded
 // to float first, the lower half counts up from vmin, the upper half down from vmax (so the
-// centres are symmetric and the last one is exactly vmax). Requires K ≥ 2.
+// centres are symmetric and the last one is exactly vmax). Requires K ≥ 2. The product is rounded
+// before the add (as torch does): fused, the middle centre of [−10, 10] is −1.5e-7, not 0.
 TDMPC2_HD float two_hot_bin_center(int64_t k, const TwoHotBins& b) {
   const float lo = float(b.vmin), hi = float(b.vmax);
   const float step = (hi - lo) / float(b.K - 1);
-  return k < b.K / 2 ? lo + step * float(k) : hi - step * float(b.K - 1 - k);
+  return k < b.K / 2 ? lo + mul_unfused(step, float(k)) : hi - mul_unfused(step, float(b.K - 1 - k));
 }
 
 // The two non-zero entries of two_hot(x) for K ≥ 2: weight w_lo at bin lo, w_hi at bin hi.
