@@ -20,6 +20,7 @@ import { cutRows, normalizedScore, padRows } from '../../lib/train/task-eval.js'
 import { compareClose } from '../helpers/expect-close.js';
 import { rng } from '../helpers/random.js';
 import { planRef } from '../reference/planner.js';
+import { backendCases } from '../helpers/backends.js';
 import { makeModel, randomObs, refConfig, refModel, smallConfig } from './helpers.js';
 
 // Task 0 uses both action dims, task 1 only the first, task 2 the first of three obs dims' worth.
@@ -109,14 +110,14 @@ describe('task embedding: torch Embedding(max_norm=1) semantics', () => {
   });
 });
 
-describe('multitask planner vs the TS reference planner (masked, per-task discounts)', () => {
+describe.each(backendCases)('multitask planner on $title vs the TS reference planner (masked, per-task discounts)', ({ device, skip }) => {
   const cases: [string, Partial<TdMpc2Options>][] = [
     ['A=2 H=3 N=40 Ke=7 P=5, tasks [0, 1, 2]', MT],
     ['A=2 H=2 N=21 Ke=4 P=0 Q=2, chunked one env per GEMM', { ...MT, horizon: 2, numSamples: 21, numElites: 4, numPiTrajs: 0, numQ: 2, iterations: 2 }],
   ];
   for (const [name, overrides] of cases) {
-    test(name, () => {
-      const cfg = smallConfig(overrides);
+    test.skipIf(skip)(name, () => {
+      const cfg = smallConfig({ ...overrides, device });
       const model = makeModel(cfg, 13);
       randomizeEmbedding(model, 4);
       const B = 3;
@@ -167,9 +168,9 @@ describe('multitask planner vs the TS reference planner (masked, per-task discou
   }
 });
 
-describe('masked action dims are exactly 0 in every output', () => {
-  test('planner actions, warm-start means and stds (train and eval, sync and async)', async () => {
-    const cfg = smallConfig(MT);
+describe.each(backendCases)('masked action dims are exactly 0 in the planner on $title', ({ device, skip }) => {
+  test.skipIf(skip)('planner actions, warm-start means and stds (train and eval, sync and async)', async () => {
+    const cfg = smallConfig({ ...MT, device });
     const model = makeModel(cfg, 21);
     randomizeEmbedding(model, 5);
     const B = 4;
@@ -201,6 +202,9 @@ describe('masked action dims are exactly 0 in every output', () => {
     model.dispose();
   });
 
+});
+
+describe('masked action dims are exactly 0 in every output', () => {
   test('policy prior: sampled action, mean and log-std; entropy scaled by the valid dims', () => {
     const cfg = smallConfig(MT);
     const model = makeModel(cfg, 22);
