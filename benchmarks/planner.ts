@@ -60,7 +60,7 @@ const python = process.env.TDMPC2_PEER_PYTHON ?? '/usr/bin/python3';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const peerScript = join(root, 'benchmarks', 'peers', 'tdmpc2_torch.py');
 const usePeer = !flag('no-peer') && existsSync(python);
-if (device !== 'cpu' && !info.cuda.available) {
+if (!onCpu && !info.cuda.available) {
   process.stderr.write(`CUDA unavailable: ${info.cuda.available ? '' : info.cuda.reason}\n`);
   process.exit(1);
 }
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       const warm = Array<boolean>(B).fill(false);
       // Warm-up for small B; from B = 256 on the first call is the timed one (ours and the peer's).
       // On CUDA always (the first call pays for module loading and the peer's allocator).
-      const warmup = B < 256 || !onCpu ? (onCpu ? 1 : 3) : 0;
+      const warmup = !onCpu ? 3 : B < 256 ? 1 : 0;
       const peer = torchVersion && B <= peerMaxBatch ? new Peer(size, B, warmup) : null;
       await peer?.version; // the peer's set-up and warm-up must not overlap our timed calls
       for (let w = 0; w < warmup; w++) planner.plan(obs, w === 0 ? first : warm, false);

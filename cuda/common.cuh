@@ -26,6 +26,12 @@ inline unsigned blocks_for(long long n, int threads) {
   return static_cast<unsigned>((n + threads - 1) / threads);
 }
 
+// Device scratch for reductions whose result the host reads back (sum of squares, mse):
+// kReductionScratch doubles on the current device, one buffer per host thread and device,
+// allocated on first use and kept, so those hot paths allocate nothing (cuda_device.cu).
+constexpr int kReductionScratch = 1025;
+double* reduction_scratch();
+
 }  // namespace tdmpc2::cuda
 
 #define TDMPC2_CUDA_CHECK(expr) ::tdmpc2::cuda::check((expr), #expr)

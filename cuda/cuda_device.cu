@@ -2,6 +2,8 @@
 // file loads on machines without a driver: cuda_status() then says why CUDA is unavailable.
 #include <dlfcn.h>
 
+#include <vector>
+
 #include "common.cuh"
 #include "tdmpc2/cuda_device.h"
 
@@ -47,6 +49,25 @@ CudaStatus cuda_status() {
 }
 
 void cuda_set_device(int device) { TDMPC2_CUDA_CHECK(cudaSetDevice(device)); }
+
+// Deliberately never freed: a thread_local destructor may run after the CUDA runtime has shut
+// down at exit, and the driver reclaims the memory with the context.
+double* cuda::reduction_scratch() {
+  int device = 0;
+  TDMPC2_CUDA_CHECK(cudaGetDevice(&device));
+  thread_local std::vector<double*> per_device;
+  if (size_t(device) >= per_device.size()) per_device.resize(size_t(device) + 1, nullptr);
+  if (per_device[size_t(device)] == nullptr) {
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, kReductionScratch * sizeof(double));
+    if (e != cudaSuccess) {
+      cudaGetLastError();  // out of memory is not sticky: leave the context usable
+      cuda::throw_cuda(e, "cudaMalloc (reduction scratch)");
+    }
+    per_device[size_t(device)] = static_cast<double*>(p);
+  }
+  return per_device[size_t(device)];
+}
 
 float* cuda_alloc(size_t count, int device) {
   TDMPC2_CUDA_CHECK(cudaSetDevice(device));

@@ -69,19 +69,14 @@ void axpy_cuda(int64_t n, float alpha, const float* x, float* y) {
 double mse_cuda(int64_t n, const float* pred, const float* target, float* grad, float scale) {
   if (n == 0) return 0.0;
   constexpr int kThreads = 256;
-  const unsigned blocks = grid_for(n, kThreads) < 256 ? grid_for(n, kThreads) : 256;
-  double* partial = nullptr;
-  TDMPC2_CUDA_CHECK(cudaMalloc(&partial, blocks * sizeof(double)));
-  double host[256];
-  try {
-    mse_kernel<<<blocks, kThreads>>>(n, pred, target, grad, scale, partial);
-    cuda::check_launch("mse_kernel");
-    TDMPC2_CUDA_CHECK(cudaMemcpy(host, partial, blocks * sizeof(double), cudaMemcpyDeviceToHost));
-  } catch (...) {
-    cudaFree(partial);
-    throw;
-  }
-  cudaFree(partial);
+  constexpr unsigned kMaxBlocks = 256;
+  static_assert(kMaxBlocks <= unsigned(cuda::kReductionScratch), "one partial per block");
+  const unsigned blocks = grid_for(n, kThreads) < kMaxBlocks ? grid_for(n, kThreads) : kMaxBlocks;
+  double* partial = cuda::reduction_scratch();
+  double host[kMaxBlocks];
+  mse_kernel<<<blocks, kThreads>>>(n, pred, target, grad, scale, partial);
+  cuda::check_launch("mse_kernel");
+  TDMPC2_CUDA_CHECK(cudaMemcpy(host, partial, blocks * sizeof(double), cudaMemcpyDeviceToHost));
   double s = 0;
   for (unsigned b = 0; b < blocks; ++b) s += host[b];
   return s;

@@ -4,7 +4,6 @@
 // one partial; a single block then adds the partials in a fixed order. No atomics, so the result
 // is the same on every run for a given n.
 #include <algorithm>
-#include <vector>
 
 #include "common.cuh"
 #include "tdmpc2/math.h"
@@ -16,6 +15,7 @@ namespace {
 constexpr int kThreads = 256;
 constexpr unsigned kMaxBlocks = 4096;  // grid cap for the element loops; they stride beyond
 constexpr int kMaxPartials = 1024;     // blocks of the first reduction pass = threads of the second
+static_assert(kMaxPartials + 1 <= cuda::kReductionScratch, "the partials and the result");
 
 unsigned grid_for(int64_t n) { return std::min(cuda::blocks_for(n, kThreads), kMaxBlocks); }
 
@@ -81,26 +81,6 @@ __global__ void sum_partials_kernel(const double* __restrict__ partials, int cou
   if (threadIdx.x == 0) *result = s;
 }
 
-// kMaxPartials partials plus the result, per thread and device: allocated on first use and kept
-// (the hot path allocates nothing). Deliberately never freed: a thread_local destructor may run
-// after the CUDA runtime has shut down at exit, and the driver reclaims it with the context.
-double* reduction_scratch() {
-  int device = 0;
-  TDMPC2_CUDA_CHECK(cudaGetDevice(&device));
-  thread_local std::vector<double*> per_device;
-  if (size_t(device) >= per_device.size()) per_device.resize(size_t(device) + 1, nullptr);
-  if (per_device[size_t(device)] == nullptr) {
-    void* p = nullptr;
-    const cudaError_t e = cudaMalloc(&p, (kMaxPartials + 1) * sizeof(double));
-    if (e != cudaSuccess) {
-      cudaGetLastError();  // out of memory is not sticky: leave the context usable
-      cuda::throw_cuda(e, "cudaMalloc (sum_squares scratch)");
-    }
-    per_device[size_t(device)] = static_cast<double*>(p);
-  }
-  return per_device[size_t(device)];
-}
-
 }  // namespace
 
 void adam_step_cuda(float* param, float* grad, float* m, float* v, int64_t n,
@@ -112,7 +92,7 @@ void adam_step_cuda(float* param, float* grad, float* m, float* v, int64_t n,
 
 double sum_squares_cuda(const float* x, int64_t n) {
   if (n <= 0) return 0.0;
-  double* scratch = reduction_scratch();
+  double* scratch = cuda::reduction_scratch();
   const int blocks = int(std::min<unsigned>(cuda::blocks_for(n, kThreads), kMaxPartials));
   sum_squares_partial_kernel<<<blocks, kThreads>>>(x, n, scratch);
   cuda::check_launch("sum_squares_partial_kernel");

@@ -17,10 +17,10 @@ import { Graph } from '../../lib/nn/graph.js';
 import { RngStream } from '../../lib/nn/rng.js';
 import { Tensor } from '../../lib/nn/tensor.js';
 import { cutRows, normalizedScore, padRows } from '../../lib/train/task-eval.js';
+import { backendCases } from '../helpers/backends.js';
 import { compareClose } from '../helpers/expect-close.js';
 import { rng } from '../helpers/random.js';
 import { planRef } from '../reference/planner.js';
-import { backendCases } from '../helpers/backends.js';
 import { makeModel, randomObs, refConfig, refModel, smallConfig } from './helpers.js';
 
 // Task 0 uses both action dims, task 1 only the first, task 2 the first of three obs dims' worth.
@@ -201,7 +201,6 @@ describe.each(backendCases)('masked action dims are exactly 0 in the planner on 
     planner.dispose();
     model.dispose();
   });
-
 });
 
 describe('masked action dims are exactly 0 in every output', () => {
