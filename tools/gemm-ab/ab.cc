@@ -1,0 +1,70 @@
+// The GEMM A/B comparison (tools/gemm-ab/run.sh): both builds in one process, one thread, calls
+// alternating base/variant (which goes first swaps every pair), a 1 ms FMA-peak probe before each
+// pair. This machine's speed drifts by 20–30 % within seconds (other tenants); two calls a few
+// milliseconds apart see the same conditions, so the per-pair time ratio is what compares the
+// builds. Prints each side's median share of the adjacent probe, the median per-pair speedup of
+// the variant and the largest difference between the two results (0 when the change keeps bits).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+namespace tdbase {
+double cpu_fma_peak_gflops(double seconds);
+}
+extern "C" void* base_pack(int64_t K, int64_t N, const float* B, int form);
+extern "C" void base_gemm(const void*, int64_t, const float*, int64_t, int, float, float*, int64_t);
+extern "C" void* var_pack(int64_t K, int64_t N, const float* B, int form);
+extern "C" void var_gemm(const void*, int64_t, const float*, int64_t, int, float, float*, int64_t);
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: ab M K N nt|nn|tn [beta 0|1] [pairs 300]\n");
+    return 2;
+  }
+  const int64_t M = std::atol(argv[1]), K = std::atol(argv[2]), N = std::atol(argv[3]);
+  const int form = !std::strcmp(argv[4], "nt") ? 0 : !std::strcmp(argv[4], "nn") ? 1 : 2;
+  const float beta = argc > 5 ? float(std::atof(argv[5])) : 0.f;
+  const int pairs = argc > 6 ? std::atoi(argv[6]) : 300;
+  std::mt19937 gen(1);
+  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+  std::vector<float> A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
+  for (float& x : A) x = u(gen);
+  for (float& x : B) x = u(gen);
+  const int64_t lda = form == 2 ? M : K;
+  const void* pb = base_pack(K, N, B.data(), form);
+  const void* pv = var_pack(K, N, B.data(), form);
+  using Clock = std::chrono::steady_clock;
+  auto time = [&](bool variant) {
+    const auto t0 = Clock::now();
+    if (variant) var_gemm(pv, M, A.data(), lda, form, beta, C1.data(), N);
+    else base_gemm(pb, M, A.data(), lda, form, beta, C0.data(), N);
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  const double gflop = 2.0 * double(M) * double(N) * double(K) / 1e9;
+  std::vector<double> share_base, share_var, speedup;
+  for (int i = 0; i < pairs; ++i) {
+    const double peak = tdbase::cpu_fma_peak_gflops(0.001);
+    const bool variant_first = i & 1;
+    const double first = time(variant_first), second = time(!variant_first);
+    const double tb = variant_first ? second : first, tv = variant_first ? first : second;
+    share_base.push_back(gflop / tb / peak);
+    share_var.push_back(gflop / tv / peak);
+    speedup.push_back(tb / tv);
+  }
+  double diff = 0;  // with beta = 1 both accumulate over the same number of calls
+  for (size_t i = 0; i < C0.size(); ++i) diff = std::max(diff, double(std::fabs(C0[i] - C1[i])));
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::printf("%s %ldx%ldx%ld beta %g: of the FMA peak base %.3f, variant %.3f; variant speedup %.3f"
+              " (median of %d pairs); max |C_base - C_variant| %g\n",
+              argv[4], long(M), long(K), long(N), double(beta), median(share_base),
+              median(share_var), median(speedup), pairs, diff);
+}

@@ -1,0 +1,24 @@
+// One side of the GEMM A/B comparison (tools/gemm-ab/run.sh): compiled once per side with
+// -Dtdmpc2=<namespace> -DSIDE=<name>, next to that side's copy of native/cpu, so that both copies
+// of the GEMM live in one process under different namespaces.
+#include "gemm.h"
+#include "thread_pool.h"
+
+#define TDMPC2_AB_CAT2(a, b) a##b
+#define TDMPC2_AB_CAT(a, b) TDMPC2_AB_CAT2(a, b)
+
+using namespace tdmpc2::cpu;
+
+// form 0: X·Wᵀ (B = W[N,K] packed transposed); 1: dY·W (B[K,N]); 2: dYᵀ·X (B[K,N], A[K,M]ᵀ).
+extern "C" void* TDMPC2_AB_CAT(SIDE, _pack)(int64_t K, int64_t N, const float* B, int form) {
+  set_num_threads(1);
+  auto* packed = new PackedB();
+  packed->pack(K, N, B, form == 0 ? K : N, form == 0);
+  return packed;
+}
+
+extern "C" void TDMPC2_AB_CAT(SIDE, _gemm)(const void* packed, int64_t M, const float* A,
+                                           int64_t lda, int form, float beta, float* C,
+                                           int64_t ldc) {
+  gemm_packed(M, A, lda, form == 2, *static_cast<const PackedB*>(packed), beta, C, ldc);
+}
