@@ -69,8 +69,8 @@ double bounded_arg(const Napi::CallbackInfo& info, size_t i, const char* op, con
 //               numElites, numPiTrajs, minStd, maxStd, temperature, discount, logStdMin,
 //               logStdMax, fullEnsemble, seed, streamBase, maxChunkRows, taskDim, numTasks,
 //               taskDiscounts) -> planner
-// maxChunkRows 0 = the default (2048 rows per GEMM on the CPU, 65536 on CUDA). taskDim = numTasks = 0 and an empty
-// taskDiscounts make a single-task planner; a multitask one has both > 0 and one γ per task in
+// maxChunkRows 0 = the default (2048 rows per GEMM on the CPU, 65536 on CUDA). taskDim =
+// numTasks = 0 and an empty taskDiscounts make a single-task planner; a multitask one has both > 0 and one γ per task in
 // taskDiscounts (a Float32Array). Workspaces are allocated here.
 Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   const char* op = "plannerCreate";
@@ -113,7 +113,8 @@ Napi::Value PlannerCreate(const Napi::CallbackInfo& info) {
   const uint64_t seed = uint64_t(int_arg(info, 25, op, "seed", 0, kMaxSafe));
   const int64_t stream_base = int_arg(info, 26, op, "streamBase", 0, kMaxUint32 - (B - 1));
   const int64_t chunk_rows = int_arg(info, 27, op, "maxChunkRows", 0, int64_t(1) << 31);
-  c.max_chunk_rows = chunk_rows != 0 ? chunk_rows : device >= 0 ? kDefaultChunkRowsCuda : kDefaultChunkRows;
+  const int64_t default_rows = device >= 0 ? kDefaultChunkRowsCuda : kDefaultChunkRows;
+  c.max_chunk_rows = chunk_rows != 0 ? chunk_rows : default_rows;
   d.task_dim = int_arg(info, 28, op, "taskDim", 0, 1 << 16);
   d.num_tasks = int_arg(info, 29, op, "numTasks", 0, 1 << 16);
   if ((d.task_dim == 0) != (d.num_tasks == 0))

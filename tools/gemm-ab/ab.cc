@@ -63,8 +63,8 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("%s %ldx%ldx%ld beta %g: of the FMA peak base %.3f, variant %.3f; variant speedup %.3f"
-              " (median of %d pairs); max |C_base - C_variant| %g\n",
+  std::printf("%s %ldx%ldx%ld beta %g: of the FMA peak base %.3f, variant %.3f; "
+              "variant speedup %.3f (median of %d pairs); max |C_base - C_variant| %g\n",
               argv[4], long(M), long(K), long(N), double(beta), median(share_base),
               median(share_var), median(speedup), pairs, diff);
 }

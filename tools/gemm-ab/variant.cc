@@ -10,7 +10,10 @@
 using namespace tdmpc2::cpu;
 
 // form 0: X·Wᵀ (B = W[N,K] packed transposed); 1: dY·W (B[K,N]); 2: dYᵀ·X (B[K,N], A[K,M]ᵀ).
-extern "C" void* TDMPC2_AB_CAT(SIDE, _pack)(int64_t K, int64_t N, const float* B, int form) {
+// Also sets this side's thread pool to one thread (each side has its own pool): the comparison is
+// of one core.
+extern "C" void* TDMPC2_AB_CAT(SIDE, _pack)(int64_t K, int64_t N, const float* B,
+                                            int form) {
   set_num_threads(1);
   auto* packed = new PackedB();
   packed->pack(K, N, B, form == 0 ? K : N, form == 0);
