@@ -32,11 +32,8 @@ namespace {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-TDMPC2_EPI_TARGET inline __m512 ln_mish16(__m512 h, __m512 mean, __m512 rstd, __m512 g,
-                                          __m512 b) {
-  const __m512 x = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_sub_ps(h, mean), rstd), g, b);
-  __m512 xc = _mm512_min_ps(_mm512_set1_ps(20.f), x);
-  xc = _mm512_max_ps(_mm512_set1_ps(-104.f), xc);
+// exp_fast_below89 of x already clamped to [−104, 20] (or NaN).
+TDMPC2_EPI_TARGET inline __m512 exp16_clamped(__m512 xc) {
   const __m512 shifter = _mm512_set1_ps(12582912.f);
   const __m512 t = _mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269504088896341f), shifter);
   const __m512 n = _mm512_sub_ps(t, shifter);
@@ -49,9 +46,32 @@ TDMPC2_EPI_TARGET inline __m512 ln_mish16(__m512 h, __m512 mean, __m512 rstd, __
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
   p = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.f));
-  const __m512 e = _mm512_scalef_ps(p, n);
+  return _mm512_scalef_ps(p, n);
+}
+
+TDMPC2_EPI_TARGET inline __m512 ln_mish16(__m512 h, __m512 mean, __m512 rstd, __m512 g,
+                                          __m512 b) {
+  const __m512 x = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_sub_ps(h, mean), rstd), g, b);
+  __m512 xc = _mm512_min_ps(_mm512_set1_ps(20.f), x);
+  xc = _mm512_max_ps(_mm512_set1_ps(-104.f), xc);
+  const __m512 e = exp16_clamped(xc);
   const __m512 q = _mm512_mul_ps(e, _mm512_add_ps(e, _mm512_set1_ps(2.f)));
   return _mm512_mul_ps(x, _mm512_div_ps(q, _mm512_add_ps(q, _mm512_set1_ps(2.f))));
+}
+
+// math/activations.h mish_grad: xc = min(20, x) (the −104 floor applies to exp's argument only,
+// as in exp_fast_below89), n = e·(e + 2), inv = 1/(n + 2), n·inv + 4·xc·e·(1 + e)·inv² with the
+// first product fused into the final add (where GCC contracts the portable source).
+TDMPC2_EPI_TARGET inline __m512 mish_grad16(__m512 x) {
+  const __m512 xc = _mm512_min_ps(_mm512_set1_ps(20.f), x);
+  const __m512 e = exp16_clamped(_mm512_max_ps(_mm512_set1_ps(-104.f), xc));
+  const __m512 n = _mm512_mul_ps(e, _mm512_add_ps(e, _mm512_set1_ps(2.f)));
+  const __m512 inv = _mm512_div_ps(_mm512_set1_ps(1.f), _mm512_add_ps(n, _mm512_set1_ps(2.f)));
+  const __m512 t = _mm512_mul_ps(
+      _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(4.f), xc), e),
+                    _mm512_add_ps(_mm512_set1_ps(1.f), e)),
+      _mm512_mul_ps(inv, inv));
+  return _mm512_fmadd_ps(n, inv, t);
 }
 
 #pragma GCC diagnostic pop
@@ -111,6 +131,48 @@ TDMPC2_EPI_TARGET void ln_stats4_avx512(float* const* x, const float* b, int64_t
   for (int r = 0; r < 4; ++r) rstd[r] = layernorm_rstd(combine16(acc[r]) / float(n));
 }
 
+// dense.cc backward_rows for one LayerNorm + Mish row, transcribed: pass 1 computes x̂ (kept in
+// `xhat`), ∂L/∂z = dy·mish'(γ·x̂ + β), accumulates dγ and dβ, writes g = γ·∂L/∂z into dh and sums
+// g and g·x̂ in 16 lanes (lane j: elements ≡ j mod 16, in order: ln_reduce's partial sums, the
+// tail under a mask); pass 2 applies the LayerNorm backward, the dropout factors and adds db.
+TDMPC2_EPI_TARGET void ln_mish_backward_row_avx512(const float* h, float mean, float rstd,
+                                                   const float* gamma, const float* beta,
+                                                   const float* dy, const float* f, float* dh,
+                                                   float* dgamma, float* dbeta, float* db,
+                                                   float* xhat, int64_t N) {
+  const __m512 vm = _mm512_set1_ps(mean), vr = _mm512_set1_ps(rstd);
+  __m512 sum_g = _mm512_setzero_ps(), sum_gx = _mm512_setzero_ps();
+  for (int64_t n = 0; n < N; n += 16) {
+    const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
+    const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, h + n), vm), vr);
+    _mm512_mask_storeu_ps(xhat + n, k, xh);
+    const __m512 g = _mm512_maskz_loadu_ps(k, gamma + n);
+    const __m512 x = _mm512_fmadd_ps(g, xh, _mm512_maskz_loadu_ps(k, beta + n));
+    const __m512 dz = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, dy + n), mish_grad16(x));
+    if (dgamma != nullptr)
+      _mm512_mask_storeu_ps(dgamma + n, k,
+                            _mm512_fmadd_ps(dz, xh, _mm512_maskz_loadu_ps(k, dgamma + n)));
+    if (dbeta != nullptr)
+      _mm512_mask_storeu_ps(dbeta + n, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, dbeta + n), dz));
+    const __m512 gz = _mm512_mul_ps(dz, g);
+    _mm512_mask_storeu_ps(dh + n, k, gz);
+    sum_g = _mm512_mask_add_ps(sum_g, k, sum_g, gz);
+    sum_gx = _mm512_mask3_fmadd_ps(gz, xh, sum_gx, k);
+  }
+  const __m512 mean_g = _mm512_set1_ps(combine16(sum_g) / float(N));
+  const __m512 mean_gx = _mm512_set1_ps(combine16(sum_gx) / float(N));
+  for (int64_t n = 0; n < N; n += 16) {
+    const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
+    const __m512 g = _mm512_maskz_loadu_ps(k, dh + n);
+    const __m512 xh = _mm512_maskz_loadu_ps(k, xhat + n);
+    __m512 d = _mm512_mul_ps(vr, _mm512_fnmadd_ps(xh, mean_gx, _mm512_sub_ps(g, mean_g)));
+    if (f != nullptr) d = _mm512_mul_ps(d, _mm512_maskz_loadu_ps(k, f + n));
+    _mm512_mask_storeu_ps(dh + n, k, d);
+    if (db != nullptr)
+      _mm512_mask_storeu_ps(db + n, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, db + n), d));
+  }
+}
+
 }  // namespace
 
 LnStats4Fn ln_stats4_simd() {
@@ -124,6 +186,12 @@ LnMishRowFn ln_mish_row_simd() {
   return fn;
 }
 
+LnMishBackwardRowFn ln_mish_backward_row_simd() {
+  static const LnMishBackwardRowFn fn =
+      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_mish_backward_row_avx512 : nullptr;
+  return fn;
+}
+
 }  // namespace tdmpc2::cpu
 
 #else
@@ -131,6 +199,7 @@ LnMishRowFn ln_mish_row_simd() {
 namespace tdmpc2::cpu {
 LnMishRowFn ln_mish_row_simd() { return nullptr; }
 LnStats4Fn ln_stats4_simd() { return nullptr; }
+LnMishBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif
