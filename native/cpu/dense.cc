@@ -64,7 +64,7 @@ struct RowEpilogue {
   const float* beta;   // [N]
   cpu::LnMishRowFn mish_row = nullptr;  // explicit SIMD LayerNorm+Mish row, or the loop below
   cpu::LnStats4Fn stats4 = nullptr;     // explicit SIMD statistics of four rows, or one by one
-  cpu::LnMishBackwardRowFn mish_backward_row = nullptr;  // explicit SIMD backward, or the loops
+  cpu::LnBackwardRowFn backward_row = nullptr;  // explicit SIMD backward of a row, or the loops
 };
 
 // Rows [0, rows) of one member: h = GEMM output (bias and dropout applied in place, so it ends
@@ -141,10 +141,10 @@ TDMPC2_ISA_CLONES void backward_rows(const RowEpilogue& r, const DenseDropout& d
     // next row while this one computes (the loads of h stalled ~25 % of this loop without it).
     if (H != nullptr && m + 1 < rows)
       for (int64_t n = 0; n < N; n += 16) __builtin_prefetch(H + (m + 1) * N + n);
-    if (r.ep == DenseEpilogue::LnMish && r.mish_backward_row != nullptr) {
+    if (r.backward_row != nullptr) {
       if (d.p > 0.f) dropout_factors(d, scale, i0 + uint64_t(m * N), N, f);
-      r.mish_backward_row(H + m * N, stats[2 * m], stats[2 * m + 1], r.gamma, r.beta, dy,
-                          d.p > 0.f ? f : nullptr, dh, dgamma, dbeta, db, xhat, N);
+      r.backward_row(H + m * N, stats[2 * m], stats[2 * m + 1], r.gamma, r.beta, dy,
+                     d.p > 0.f ? f : nullptr, dh, dgamma, dbeta, db, work, N);
       continue;
     }
     if (r.ep == DenseEpilogue::None) {
@@ -252,7 +252,9 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     float* dHe = g.dH + e * M * N;
     RowEpilogue r{ep, V, N, nullptr, p.gamma ? p.gamma + e * N : nullptr,
                   p.beta ? p.beta + e * N : nullptr};
-    r.mish_backward_row = cpu::ln_mish_backward_row_simd();
+    if (ep == DenseEpilogue::LnMish) r.backward_row = cpu::ln_mish_backward_row_simd();
+    if (ep == DenseEpilogue::LnSimNorm && V == 8 && N % 8 == 0)
+      r.backward_row = cpu::ln_simnorm8_backward_row_simd();
     backward_rows(r, drop, uint64_t(e * M * N), M, H ? H + e * M * N : nullptr,
                   stats ? stats + e * M * 2 : nullptr, dY + e * M * N, dHe,
                   g.dgamma ? g.dgamma + e * N : nullptr, g.dbeta ? g.dbeta + e * N : nullptr,

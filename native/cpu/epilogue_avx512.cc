@@ -18,6 +18,7 @@
 
 #include "gemm.h"
 #include "tdmpc2/math/layernorm.h"
+#include "tdmpc2/math/simnorm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -148,10 +149,6 @@ TDMPC2_EPI_TARGET void ln_stats4_avx512(float* const* x, const float* b, int64_t
   for (int r = 0; r < 4; ++r) rstd[r] = layernorm_rstd(combine16(acc[r]) / float(n));
 }
 
-// dense.cc backward_rows for one LayerNorm + Mish row, transcribed: pass 1 computes x̂ (kept in
-// `xhat`), ∂L/∂z = dy·mish'(γ·x̂ + β), accumulates dγ and dβ, writes g = γ·∂L/∂z into dh and sums
-// g and g·x̂ in 16 lanes (lane j: elements ≡ j mod 16, in order: ln_reduce's partial sums, the
-// tail under a mask); pass 2 applies the LayerNorm backward, the dropout factors and adds db.
 // ∂L/∂z = dy·mish'(γ·x̂ + β) and x̂ of U whole vectors at n (or of the last N − n < 16 columns
 // under mask k when U = 1), into dz and xhat.
 template <int U>
@@ -172,25 +169,15 @@ TDMPC2_EPI_TARGET inline void mish_dz16(const float* h, __m512 vm, __m512 vr, co
                           _mm512_mul_ps(_mm512_maskz_loadu_ps(k, dy + n + 16 * u), mg[u]));
 }
 
-// dense.cc backward_rows for one LayerNorm + Mish row, transcribed: pass 1 computes x̂ (kept in
-// `xhat`) and ∂L/∂z = dy·mish'(γ·x̂ + β) into dh, four vectors at a time; pass 2 accumulates dγ
-// and dβ, writes g = γ·∂L/∂z into dh and sums g and g·x̂ in 16 lanes (lane j: elements ≡ j mod 16,
-// in order: ln_reduce's partial sums, the tail under a mask); pass 3 applies the LayerNorm
-// backward, the dropout factors and adds db.
-TDMPC2_EPI_TARGET void ln_mish_backward_row_avx512(const float* h, float mean, float rstd,
-                                                   const float* gamma, const float* beta,
-                                                   const float* dy, const float* f, float* dh,
-                                                   float* dgamma, float* dbeta, float* db,
-                                                   float* xhat, int64_t N) {
-  const __m512 vm = _mm512_set1_ps(mean), vr = _mm512_set1_ps(rstd);
-  int64_t n = 0;
-  for (; n + 64 <= N; n += 64) mish_dz16<4>(h, vm, vr, gamma, beta, dy, dh, xhat, n, 0xffff);
-  for (; n < N; n += 16) {
-    const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
-    mish_dz16<1>(h, vm, vr, gamma, beta, dy, dh, xhat, n, k);
-  }
+// The LayerNorm part of dense.cc backward_rows for one row, after the activation's backward left
+// dz = ∂L/∂z in dh: accumulates dγ and dβ, writes g = γ·dz into dh and sums g and g·x̂ in 16 lanes
+// (lane j: elements ≡ j mod 16, in order: ln_reduce's partial sums, the tail under a mask); then
+// applies the LayerNorm backward, the dropout factors and adds db.
+TDMPC2_EPI_TARGET inline void ln_backward_tail(float rstd, const float* gamma, const float* xhat,
+                                               const float* f, float* dh, float* dgamma,
+                                               float* dbeta, float* db, int64_t N) {
   __m512 sum_g = _mm512_setzero_ps(), sum_gx = _mm512_setzero_ps();
-  for (n = 0; n < N; n += 16) {
+  for (int64_t n = 0; n < N; n += 16) {
     const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
     const __m512 xh = _mm512_maskz_loadu_ps(k, xhat + n);
     const __m512 dz = _mm512_maskz_loadu_ps(k, dh + n);
@@ -204,9 +191,10 @@ TDMPC2_EPI_TARGET void ln_mish_backward_row_avx512(const float* h, float mean, f
     sum_g = _mm512_mask_add_ps(sum_g, k, sum_g, gz);
     sum_gx = _mm512_mask3_fmadd_ps(gz, xh, sum_gx, k);
   }
+  const __m512 vr = _mm512_set1_ps(rstd);
   const __m512 mean_g = _mm512_set1_ps(combine16(sum_g) / float(N));
   const __m512 mean_gx = _mm512_set1_ps(combine16(sum_gx) / float(N));
-  for (n = 0; n < N; n += 16) {
+  for (int64_t n = 0; n < N; n += 16) {
     const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
     const __m512 g = _mm512_maskz_loadu_ps(k, dh + n);
     const __m512 xh = _mm512_maskz_loadu_ps(k, xhat + n);
@@ -216,6 +204,48 @@ TDMPC2_EPI_TARGET void ln_mish_backward_row_avx512(const float* h, float mean, f
     if (db != nullptr)
       _mm512_mask_storeu_ps(db + n, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, db + n), d));
   }
+}
+
+// dense.cc backward_rows for one LayerNorm + Mish row, transcribed: x̂ (into work[0, N)) and
+// ∂L/∂z = dy·mish'(γ·x̂ + β) (into dh), four vectors at a time, then the LayerNorm part.
+TDMPC2_EPI_TARGET void ln_mish_backward_row_avx512(const float* h, float mean, float rstd,
+                                                   const float* gamma, const float* beta,
+                                                   const float* dy, const float* f, float* dh,
+                                                   float* dgamma, float* dbeta, float* db,
+                                                   float* work, int64_t N) {
+  const __m512 vm = _mm512_set1_ps(mean), vr = _mm512_set1_ps(rstd);
+  float* xhat = work;
+  int64_t n = 0;
+  for (; n + 64 <= N; n += 64) mish_dz16<4>(h, vm, vr, gamma, beta, dy, dh, xhat, n, 0xffff);
+  for (; n < N; n += 16) {
+    const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
+    mish_dz16<1>(h, vm, vr, gamma, beta, dy, dh, xhat, n, k);
+  }
+  ln_backward_tail(rstd, gamma, xhat, f, dh, dgamma, dbeta, db, N);
+}
+
+// The same for LayerNorm + SimNorm with groups of 8 (N a multiple of 8): x̂ (into work[0, N)) and
+// s = γ·x̂ + β (into work[N, 2N)) in one pass, SimNorm's forward and backward by the math.h
+// span functions (themselves eight groups at a time), then the LayerNorm part.
+TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx512(const float* h, float mean, float rstd,
+                                                       const float* gamma, const float* beta,
+                                                       const float* dy, const float* f,
+                                                       float* dh, float* dgamma, float* dbeta,
+                                                       float* db, float* work, int64_t N) {
+  const __m512 vm = _mm512_set1_ps(mean), vr = _mm512_set1_ps(rstd);
+  float* xhat = work;
+  float* s = work + N;
+  for (int64_t n = 0; n < N; n += 16) {
+    const __mmask16 k = N - n >= 16 ? __mmask16(0xffff) : __mmask16((1u << (N - n)) - 1u);
+    const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, h + n), vm), vr);
+    _mm512_mask_storeu_ps(xhat + n, k, xh);
+    _mm512_mask_storeu_ps(s + n, k,
+                          _mm512_fmadd_ps(_mm512_maskz_loadu_ps(k, gamma + n), xh,
+                                          _mm512_maskz_loadu_ps(k, beta + n)));
+  }
+  simnorm_span(s, N, 8);
+  simnorm_span_backward(s, dy, dh, N, 8);
+  ln_backward_tail(rstd, gamma, xhat, f, dh, dgamma, dbeta, db, N);
 }
 
 }  // namespace
@@ -231,9 +261,15 @@ LnMishRowFn ln_mish_row_simd() {
   return fn;
 }
 
-LnMishBackwardRowFn ln_mish_backward_row_simd() {
-  static const LnMishBackwardRowFn fn =
+LnBackwardRowFn ln_mish_backward_row_simd() {
+  static const LnBackwardRowFn fn =
       std::strcmp(gemm_isa(), "avx512") == 0 ? ln_mish_backward_row_avx512 : nullptr;
+  return fn;
+}
+
+LnBackwardRowFn ln_simnorm8_backward_row_simd() {
+  static const LnBackwardRowFn fn =
+      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_simnorm8_backward_row_avx512 : nullptr;
   return fn;
 }
 
@@ -244,7 +280,8 @@ LnMishBackwardRowFn ln_mish_backward_row_simd() {
 namespace tdmpc2::cpu {
 LnMishRowFn ln_mish_row_simd() { return nullptr; }
 LnStats4Fn ln_stats4_simd() { return nullptr; }
-LnMishBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
+LnBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
+LnBackwardRowFn ln_simnorm8_backward_row_simd() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif

@@ -24,15 +24,16 @@ using LnStats4Fn = void (*)(float* const* x, const float* b, int64_t n, float* m
 // The AVX-512 version, or null (as ln_mish_row_simd).
 LnStats4Fn ln_stats4_simd();
 
-// The LayerNorm + Mish backward of one row (dense.cc backward_rows), in two passes instead of the
-// portable loop's ten: dh = ∂L/∂h (before dropout; times f[n] when f is non-null), with
-// dγ += ∂L/∂z ⊙ x̂, dβ += ∂L/∂z and db += dh where those are non-null. xhat is a scratch row of N.
-using LnMishBackwardRowFn = void (*)(const float* h, float mean, float rstd, const float* gamma,
-                                     const float* beta, const float* dy, const float* f,
-                                     float* dh, float* dgamma, float* dbeta, float* db,
-                                     float* xhat, int64_t N);
+// The LayerNorm + activation backward of one row (dense.cc backward_rows) in three passes instead
+// of the portable loop's ten: dh = ∂L/∂h (before dropout; times f[n] when f is non-null), with
+// dγ += ∂L/∂z ⊙ x̂, dβ += ∂L/∂z and db += dh where those are non-null. work is a scratch of 2N.
+using LnBackwardRowFn = void (*)(const float* h, float mean, float rstd, const float* gamma,
+                                 const float* beta, const float* dy, const float* f, float* dh,
+                                 float* dgamma, float* dbeta, float* db, float* work, int64_t N);
 
-// The AVX-512 version, or null (as ln_mish_row_simd).
-LnMishBackwardRowFn ln_mish_backward_row_simd();
+// The AVX-512 rows, or null (as ln_mish_row_simd): LayerNorm + Mish, and LayerNorm + SimNorm
+// with groups of 8 (N a multiple of 8).
+LnBackwardRowFn ln_mish_backward_row_simd();
+LnBackwardRowFn ln_simnorm8_backward_row_simd();
 
 }  // namespace tdmpc2::cpu

@@ -1,9 +1,10 @@
 // The explicit AVX-512 epilogue code (native/cpu/epilogue_avx512.cc: LayerNorm statistics of four
-// rows, the LayerNorm + Mish row and its backward) gives bit for bit the results of the portable
-// loops it replaces: the same dense forwards and backwards in two child processes, one on the AVX-512 path and one
-// capped at AVX2 (whose GEMM gives the same bits — every output is the same k-ordered FMA chain —
-// and whose epilogue is the portable code). Inputs include values beyond Mish's linear clamp (20)
-// and exp's floor (−104), ±∞ and NaN, N tails (7, 101), with and without dropout, and SimNorm.
+// rows, the LayerNorm + Mish row, the LayerNorm + Mish and LayerNorm + SimNorm backward rows)
+// gives bit for bit the results of the portable loops it replaces: the same dense forwards and
+// backwards in two child processes, one on the AVX-512 path and one capped at AVX2 (whose GEMM
+// gives the same bits — every output is the same k-ordered FMA chain — and whose epilogue is the
+// portable code). Inputs include values beyond Mish's linear clamp (20) and exp's floor (−104),
+// ±∞ and NaN, N tails (7, 101), with and without dropout, and SimNorm.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -55,7 +56,7 @@ function compare(request: object): Record<string, Float32Array> {
 
 const finiteNonzero = (a: Float32Array) => a.filter((v) => Number.isFinite(v) && v !== 0).length;
 
-describe('AVX-512 LayerNorm + Mish row and its backward', () => {
+describe('AVX-512 LayerNorm + Mish row and the LayerNorm + Mish / SimNorm backward rows', () => {
   test.skipIf(!avx512).each([
     [37, 64, 512],
     [13, 33, 101],
@@ -72,8 +73,10 @@ describe('AVX-512 LayerNorm + Mish row and its backward', () => {
     const finite = compare(request);
     const y = finite['ln_mish Y']!;
     expect(y.some((v) => v > 20)).toBe(true); // Mish's linear regime was reached
-    for (const name of ['dH', 'dX', 'dW', 'db', 'dgamma', 'dbeta'])
-      expect(finiteNonzero(finite[`ln_mish dropout ${name}`]!), name).toBeGreaterThan(finite[`ln_mish dropout ${name}`]!.length / 2);
+    const runs = ['ln_mish dropout', ...(N % 8 === 0 ? ['ln_simnorm'] : [])];
+    for (const run of runs)
+      for (const name of ['dH', 'dX', 'dW', 'db', 'dgamma', 'dbeta'])
+        expect(finiteNonzero(finite[`${run} ${name}`]!), `${run} ${name}`).toBeGreaterThan(finite[`${run} ${name}`]!.length / 2);
 
     // Edge values: a NaN row, a huge value, ±∞ in β (which poison the backward's row sums).
     x[3] = Number.NaN; // row 0 becomes NaN throughout
