@@ -63,6 +63,7 @@ struct RowEpilogue {
   const float* gamma;  // [N]
   const float* beta;   // [N]
   cpu::LnMishRowFn mish_row = nullptr;  // explicit SIMD LayerNorm+Mish row, or the loop below
+  cpu::LnMishRowFn simnorm_row = nullptr;  // explicit SIMD LayerNorm+SimNorm row, or the loop
   cpu::LnStats4Fn stats4 = nullptr;     // explicit SIMD statistics of four rows, or one by one
   cpu::LnBackwardRowFn backward_row = nullptr;  // explicit SIMD backward of a row, or the loops
 };
@@ -114,6 +115,8 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
         else
           for (int64_t n = 0; n < N; ++n)
             y[n] = mish((h[n] - mean[q]) * rstd[q] * r.gamma[n] + r.beta[n]);
+      } else if (r.simnorm_row != nullptr) {
+        r.simnorm_row(h, mean[q], rstd[q], r.gamma, r.beta, y, N);
       } else {
         for (int64_t n = 0; n < N; ++n) y[n] = (h[n] - mean[q]) * rstd[q] * r.gamma[n] + r.beta[n];
         simnorm_span(y, N, r.V);
@@ -225,6 +228,7 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     float* He = H != nullptr ? H + e * M * N : Ye;
     ForwardPanel f{{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
                     p.beta ? p.beta + e * N : nullptr, cpu::ln_mish_row_simd(),
+                    V == 8 && N % 8 == 0 ? cpu::ln_simnorm8_row_simd() : nullptr,
                     cpu::ln_stats4_simd()},
                    &drop, uint64_t(e * M * N), He, Ye, stats ? stats + e * M * 2 : nullptr};
     const cpu::RowEpilogue epilogue{ForwardPanel::run, &f};

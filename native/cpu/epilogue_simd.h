@@ -15,6 +15,10 @@ using LnMishRowFn = void (*)(const float* h, float mean, float rstd, const float
 // portable loop, vectorised by target_clones, runs instead).
 LnMishRowFn ln_mish_row_simd();
 
+// y = SimNorm((h[n] − mean)·rstd·γ[n] + β[n]) with groups of 8, N a multiple of 8 (the same
+// signature), or null.
+LnMishRowFn ln_simnorm8_row_simd();
+
 // layernorm_row_stats of four rows x[0..3] of n values at once (b non-null: first adds b to each
 // row in place, as layernorm_row_stats_add_bias). A lone row's reduction is a chain of dependent
 // adds per lane (latency-bound); four rows' chains interleaved keep the adders busy. Requires

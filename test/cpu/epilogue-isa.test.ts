@@ -62,6 +62,7 @@ describe('AVX-512 LayerNorm + Mish row and the LayerNorm + Mish / SimNorm backwa
     [13, 33, 101],
     [5, 9, 7],
     [29, 40, 128],
+    [11, 20, 200], // SimNorm: one block of 16 groups, then the portable code for the last 9
   ])('match the portable loops bit for bit, M=%i K=%i N=%i', (M, K, N) => {
     const x = uniform(M * K, 1 + N);
     const w = uniform(N * K, 2 + N);

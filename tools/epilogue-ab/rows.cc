@@ -1,8 +1,9 @@
-// The dense backward's row loop (native/cpu/dense.cc backward_rows) with and without the explicit
-// AVX-512 row (native/cpu/epilogue_avx512.cc), in one process: dense.cc is compiled into this file
-// so that its internal functions can be called directly. Calls alternate (which goes first swaps
-// every pair) and the per-pair time ratio is reported, as in tools/gemm-ab: this machine's speed
-// drifts within seconds, two calls a few microseconds apart see the same conditions.
+// The dense layer's row loops (native/cpu/dense.cc forward_rows and backward_rows) with and
+// without the explicit AVX-512 rows (native/cpu/epilogue_avx512.cc), in one process: dense.cc is
+// compiled into this file so that its internal functions can be called directly. Calls alternate
+// (which goes first swaps every pair) and the per-pair time ratio is reported, as in
+// tools/gemm-ab: this machine's speed drifts within seconds, two calls a few microseconds apart
+// see the same conditions.
 #include "../../native/cpu/dense.cc"
 
 #include <algorithm>
@@ -30,34 +31,49 @@ int main(int argc, char** argv) {
   for (int64_t m = 0; m < M; ++m)
     layernorm_row_stats(H.data() + m * N, N, stats[2 * m], stats[2 * m + 1]);
   std::vector<float> g0(4 * N, 0.f), g1(4 * N, 0.f);  // dγ, dβ, db of each side
+  std::vector<float> Y0(M * N), Y1(M * N), st(2 * M);
   const DenseDropout no_dropout{};
-  for (const DenseEpilogue ep : {DenseEpilogue::LnMish, DenseEpilogue::LnSimNorm}) {
-    const RowEpilogue portable{ep, 8, N, nullptr, gamma.data(), beta.data()};
-    RowEpilogue simd = portable;
-    simd.backward_row = ep == DenseEpilogue::LnMish ? cpu::ln_mish_backward_row_simd()
-                                                    : cpu::ln_simnorm8_backward_row_simd();
-    auto run = [&](bool fast) {
-      std::vector<float>& g = fast ? g1 : g0;
-      const auto t0 = std::chrono::steady_clock::now();
-      backward_rows(fast ? simd : portable, no_dropout, 0, M, H.data(), stats.data(), dY.data(),
-                    (fast ? dH1 : dH0).data(), g.data(), g.data() + N, g.data() + 2 * N);
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    };
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  // Runs f(false) (portable) and f(true) (AVX-512) alternately, prints the medians and the ratio.
+  auto compare = [&](const char* what, auto&& f, const std::vector<float>& out0,
+                     const std::vector<float>& out1) {
     std::vector<double> ratio, t_portable, t_simd;
     for (int i = 0; i < pairs; ++i) {
       const bool simd_first = i & 1;
-      const double a = run(simd_first), b = run(!simd_first);
+      auto time = [&](bool fast) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f(fast);
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      };
+      const double a = time(simd_first), b = time(!simd_first);
       const double tp = simd_first ? b : a, ts = simd_first ? a : b;
       t_portable.push_back(tp), t_simd.push_back(ts), ratio.push_back(tp / ts);
     }
-    auto median = [](std::vector<double> v) {
-      std::sort(v.begin(), v.end());
-      return v[v.size() / 2];
-    };
-    std::printf("%s backward rows %ldx%ld: portable %.1f us, AVX-512 %.1f us (medians); "
-                "speedup %.3f (median of %d pairs); dH identical: %s\n",
-                ep == DenseEpilogue::LnMish ? "LN+Mish" : "LN+SimNorm", long(M), long(N),
-                median(t_portable) * 1e6, median(t_simd) * 1e6, median(ratio), pairs,
-                dH0 == dH1 ? "yes" : "NO");
+    std::printf("%s %ldx%ld: portable %.1f us, AVX-512 %.1f us (medians); speedup %.3f (median of "
+                "%d pairs); outputs identical: %s\n",
+                what, long(M), long(N), median(t_portable) * 1e6, median(t_simd) * 1e6,
+                median(ratio), pairs, out0 == out1 ? "yes" : "NO");
+  };
+  for (const DenseEpilogue ep : {DenseEpilogue::LnMish, DenseEpilogue::LnSimNorm}) {
+    const bool mish = ep == DenseEpilogue::LnMish;
+    const RowEpilogue portable{ep, 8, N, nullptr, gamma.data(), beta.data()};
+    RowEpilogue fwd = portable, bwd = portable;
+    fwd.mish_row = cpu::ln_mish_row_simd();
+    fwd.simnorm_row = cpu::ln_simnorm8_row_simd();
+    fwd.stats4 = cpu::ln_stats4_simd();
+    bwd.backward_row =
+        mish ? cpu::ln_mish_backward_row_simd() : cpu::ln_simnorm8_backward_row_simd();
+    compare(mish ? "LN+Mish forward rows" : "LN+SimNorm forward rows", [&](bool fast) {
+      forward_rows(fast ? fwd : portable, no_dropout, 0, M, H.data(), (fast ? Y1 : Y0).data(),
+                   st.data());
+    }, Y0, Y1);
+    compare(mish ? "LN+Mish backward rows" : "LN+SimNorm backward rows", [&](bool fast) {
+      std::vector<float>& g = fast ? g1 : g0;
+      backward_rows(fast ? bwd : portable, no_dropout, 0, M, H.data(), stats.data(), dY.data(),
+                    (fast ? dH1 : dH0).data(), g.data(), g.data() + N, g.data() + 2 * N);
+    }, dH0, dH1);
   }
 }

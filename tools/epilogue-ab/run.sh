@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times the dense backward's row loop with the portable code and with the explicit AVX-512 rows,
-# in one process (see rows.cc for the method):
+# Times the dense layer's row loops (forward and backward epilogues) with the portable code and
+# with the explicit AVX-512 rows, in one process (see rows.cc for the method):
 #
 #   tools/epilogue-ab/run.sh [M N [pairs]]      # default: 256 512 300 (an update's batch rows)
 #
