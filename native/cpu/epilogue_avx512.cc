@@ -341,34 +341,32 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx512(const float* h, float mea
 
 }  // namespace
 
-LnStats4Fn ln_stats4_simd() {
-  static const LnStats4Fn fn = std::strcmp(gemm_isa(), "avx512") == 0 ? ln_stats4_avx512 : nullptr;
-  return fn;
+namespace {
+
+// The rows of this file when the CPU backend runs AVX-512 (cpu_isa() == "avx512"), else nulls;
+// decided once, at the first call.
+struct Avx512Rows {
+  LnStats4Fn stats4;
+  LnMishRowFn ln_mish, ln_simnorm8;
+  LnBackwardRowFn ln_mish_backward, ln_simnorm8_backward;
+};
+
+const Avx512Rows& avx512_rows() {
+  static const Avx512Rows rows =
+      std::strcmp(gemm_isa(), "avx512") == 0
+          ? Avx512Rows{ln_stats4_avx512, ln_mish_row_avx512, ln_simnorm8_row_avx512,
+                       ln_mish_backward_row_avx512, ln_simnorm8_backward_row_avx512}
+          : Avx512Rows{};
+  return rows;
 }
 
-LnMishRowFn ln_mish_row_simd() {
-  static const LnMishRowFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_mish_row_avx512 : nullptr;
-  return fn;
-}
+}  // namespace
 
-LnMishRowFn ln_simnorm8_row_simd() {
-  static const LnMishRowFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_simnorm8_row_avx512 : nullptr;
-  return fn;
-}
-
-LnBackwardRowFn ln_mish_backward_row_simd() {
-  static const LnBackwardRowFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_mish_backward_row_avx512 : nullptr;
-  return fn;
-}
-
-LnBackwardRowFn ln_simnorm8_backward_row_simd() {
-  static const LnBackwardRowFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_simnorm8_backward_row_avx512 : nullptr;
-  return fn;
-}
+LnStats4Fn ln_stats4_simd() { return avx512_rows().stats4; }
+LnMishRowFn ln_mish_row_simd() { return avx512_rows().ln_mish; }
+LnMishRowFn ln_simnorm8_row_simd() { return avx512_rows().ln_simnorm8; }
+LnBackwardRowFn ln_mish_backward_row_simd() { return avx512_rows().ln_mish_backward; }
+LnBackwardRowFn ln_simnorm8_backward_row_simd() { return avx512_rows().ln_simnorm8_backward; }
 
 }  // namespace tdmpc2::cpu
 
@@ -377,12 +375,6 @@ LnBackwardRowFn ln_simnorm8_backward_row_simd() {
 namespace tdmpc2::cpu {
 LnMishRowFn ln_mish_row_simd() { return nullptr; }
 LnStats4Fn ln_stats4_simd() { return nullptr; }
-LnMishRowFn ln_simnorm8_row_simd() {
-  static const LnMishRowFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? ln_simnorm8_row_avx512 : nullptr;
-  return fn;
-}
-
 LnMishRowFn ln_simnorm8_row_simd() { return nullptr; }
 LnBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
 LnBackwardRowFn ln_simnorm8_backward_row_simd() { return nullptr; }
