@@ -62,9 +62,9 @@ struct RowEpilogue {
   const float* b;      // [N] or null
   const float* gamma;  // [N]
   const float* beta;   // [N]
-  cpu::LnMishRowFn mish_row = nullptr;  // explicit SIMD LayerNorm+Mish row, or the loop below
-  cpu::LnMishRowFn simnorm_row = nullptr;  // explicit SIMD LayerNorm+SimNorm row, or the loop
-  cpu::LnStats4Fn stats4 = nullptr;     // explicit SIMD statistics of four rows, or one by one
+  cpu::LnRowFn mish_row = nullptr;     // explicit SIMD LayerNorm+Mish row, or the loop below
+  cpu::LnRowFn simnorm_row = nullptr;  // explicit SIMD LayerNorm+SimNorm row, or the loop below
+  cpu::LnStats4Fn stats4 = nullptr;    // explicit SIMD statistics of four rows, or one by one
   cpu::LnBackwardRowFn backward_row = nullptr;  // explicit SIMD backward of a row, or the loops
 };
 

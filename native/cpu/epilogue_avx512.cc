@@ -347,7 +347,7 @@ namespace {
 // decided once, at the first call.
 struct Avx512Rows {
   LnStats4Fn stats4;
-  LnMishRowFn ln_mish, ln_simnorm8;
+  LnRowFn ln_mish, ln_simnorm8;
   LnBackwardRowFn ln_mish_backward, ln_simnorm8_backward;
 };
 
@@ -363,8 +363,8 @@ const Avx512Rows& avx512_rows() {
 }  // namespace
 
 LnStats4Fn ln_stats4_simd() { return avx512_rows().stats4; }
-LnMishRowFn ln_mish_row_simd() { return avx512_rows().ln_mish; }
-LnMishRowFn ln_simnorm8_row_simd() { return avx512_rows().ln_simnorm8; }
+LnRowFn ln_mish_row_simd() { return avx512_rows().ln_mish; }
+LnRowFn ln_simnorm8_row_simd() { return avx512_rows().ln_simnorm8; }
 LnBackwardRowFn ln_mish_backward_row_simd() { return avx512_rows().ln_mish_backward; }
 LnBackwardRowFn ln_simnorm8_backward_row_simd() { return avx512_rows().ln_simnorm8_backward; }
 
@@ -373,9 +373,9 @@ LnBackwardRowFn ln_simnorm8_backward_row_simd() { return avx512_rows().ln_simnor
 #else
 
 namespace tdmpc2::cpu {
-LnMishRowFn ln_mish_row_simd() { return nullptr; }
+LnRowFn ln_mish_row_simd() { return nullptr; }
 LnStats4Fn ln_stats4_simd() { return nullptr; }
-LnMishRowFn ln_simnorm8_row_simd() { return nullptr; }
+LnRowFn ln_simnorm8_row_simd() { return nullptr; }
 LnBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
 LnBackwardRowFn ln_simnorm8_backward_row_simd() { return nullptr; }
 }  // namespace tdmpc2::cpu

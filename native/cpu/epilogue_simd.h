@@ -7,17 +7,15 @@
 
 namespace tdmpc2::cpu {
 
-// y[n] = mish((h[n] − mean)·rstd·γ[n] + β[n]) for n < N: LayerNorm + Mish of one row.
-using LnMishRowFn = void (*)(const float* h, float mean, float rstd, const float* gamma,
-                             const float* beta, float* y, int64_t N);
+// y = act((h[n] − mean)·rstd·γ[n] + β[n]) for n < N: LayerNorm + activation of one row.
+using LnRowFn = void (*)(const float* h, float mean, float rstd, const float* gamma,
+                         const float* beta, float* y, int64_t N);
 
-// The AVX-512 row when the CPU backend runs AVX-512 (cpu_isa() == "avx512"), else null (the
-// portable loop, vectorised by target_clones, runs instead).
-LnMishRowFn ln_mish_row_simd();
-
-// y = SimNorm((h[n] − mean)·rstd·γ[n] + β[n]) with groups of 8, N a multiple of 8 (the same
-// signature), or null.
-LnMishRowFn ln_simnorm8_row_simd();
+// The AVX-512 rows when the CPU backend runs AVX-512 (cpu_isa() == "avx512"), else null (the
+// portable loop, vectorised by target_clones, runs instead): act = Mish elementwise, and act =
+// SimNorm with groups of 8 (N a multiple of 8).
+LnRowFn ln_mish_row_simd();
+LnRowFn ln_simnorm8_row_simd();
 
 // layernorm_row_stats of four rows x[0..3] of n values at once (b non-null: first adds b to each
 // row in place, as layernorm_row_stats_add_bias). A lone row's reduction is a chain of dependent
