@@ -9,6 +9,7 @@ import { RngStream } from '../nn/rng.js';
 import { Tensor } from '../nn/tensor.js';
 import { STREAMS, type WorldModel } from '../model/world-model.js';
 import { EVAL } from '../nn/modules.js';
+import { withFrozenWeights } from '../nn/kernels/dense.js';
 import { RunningScale } from './running-scale.js';
 
 /** A training batch, time-major (SPEC §9.1). */
@@ -130,10 +131,15 @@ export class Updater {
 
   update(batch: Batch): UpdateInfo {
     const { model, cfg, graph: g } = this;
-    const losses = this.modelLosses(batch);
+    // The forward and backward see constant weights: the layers applied more than once (the
+    // encoder, for targets and rollout; the dynamics, H times each way) are packed for the GEMM once.
+    const losses = withFrozenWeights([model.encoder.params.data, model.dynamics.params.data], () => {
+      const l = this.modelLosses(batch);
+      g.backward();
+      return l;
+    });
 
     // Update model
-    g.backward();
     const modelGrads = this.optim.groups.map((gr) => gr.grads);
     const norm = gradNorm(modelGrads);
     this.optim.step(clipCoefficient(norm, cfg.gradClipNorm), { zeroGrad: true });

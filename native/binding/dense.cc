@@ -240,9 +240,74 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The open frozen spans of the main thread: the storage of each declared tensor, held so that its
+// memory cannot be freed and reused by another tensor (whose weights would then match a stale
+// pack) while the span is open, even when the handle is disposed.
+struct FrozenSpans {
+  std::vector<std::shared_ptr<Storage>> storage;
+  std::vector<size_t> starts;
+  std::vector<std::shared_ptr<Storage>> pending;  // scratch of one call (keeps its capacity)
+  std::vector<WeightRange> ranges;                 // scratch of one call
+};
+
+FrozenSpans& frozen_spans() {
+  static FrozenSpans spans;  // JS calls come on the main thread only
+  return spans;
+}
+
+// denseFreezeWeights(tensors): opens a frozen span of the main thread's CPU dense calls over
+// these tensors (dense_freeze_weights_cpu): a layer whose W lies in one of them is packed for the
+// GEMM once until denseThawWeights(). CUDA tensors are accepted and ignored (nothing is packed).
+Napi::Value DenseFreezeWeights(const Napi::CallbackInfo& info) {
+  const char* op = "denseFreezeWeights";
+  require_arg_count(info, 1, op, "(tensors)");
+  if (!info[0].IsArray())
+    throw_type(std::string(op) + ": tensors: expected an array of tensors, got " +
+               describe_js_value(info[0]));
+  const Napi::Array arr = info[0].As<Napi::Array>();
+  FrozenSpans& f = frozen_spans();
+  f.ranges.clear();
+  f.pending.clear();
+  for (uint32_t i = 0; i < arr.Length(); ++i) {  // validate all before changing any state
+    const Napi::Value v = arr.Get(i);
+    const auto where = [&] { return std::string(op) + ": tensors[" + std::to_string(i) + "]: "; };
+    TensorBox* box = unwrap_tensor(v);
+    if (box == nullptr) throw_type(where() + "expected a tensor, got " + describe_js_value(v));
+    if (!box->storage) throw Error(ErrorKind::Disposed, where() + "tensor was disposed");
+    if (!box->t.on_cpu()) continue;
+    f.pending.push_back(box->storage);
+    f.ranges.push_back(WeightRange{box->t.data, box->t.numel()});
+  }
+  f.starts.push_back(f.storage.size());
+  for (auto& held : f.pending) f.storage.push_back(std::move(held));
+  f.pending.clear();
+  dense_freeze_weights_cpu(f.ranges.data(), int64_t(f.ranges.size()));
+  return info.Env().Undefined();
+}
+
+// denseThawWeights(): closes the innermost frozen span (none open: nothing happens).
+Napi::Value DenseThawWeights(const Napi::CallbackInfo& info) {
+  require_arg_count(info, 0, "denseThawWeights", "()");
+  FrozenSpans& f = frozen_spans();
+  if (f.starts.empty()) return info.Env().Undefined();
+  dense_thaw_weights_cpu();
+  f.storage.resize(f.starts.back());
+  f.starts.pop_back();
+  return info.Env().Undefined();
+}
+
+// denseFrozenPacks() -> the packed weight matrices the main thread keeps for its frozen spans.
+Napi::Value DenseFrozenPacks(const Napi::CallbackInfo& info) {
+  require_arg_count(info, 0, "denseFrozenPacks", "()");
+  return Napi::Number::New(info.Env(), double(dense_frozen_packs_cpu()));
+}
+
 }  // namespace
 
 TDMPC2_EXPORT("denseForward", DenseForward);
 TDMPC2_EXPORT("denseBackward", DenseBackward);
+TDMPC2_EXPORT("denseFreezeWeights", DenseFreezeWeights);
+TDMPC2_EXPORT("denseThawWeights", DenseThawWeights);
+TDMPC2_EXPORT("denseFrozenPacks", DenseFrozenPacks);
 
 }  // namespace tdmpc2::binding

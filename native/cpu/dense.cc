@@ -16,6 +16,7 @@
 #include "isa_clones.h"
 #include "philox_simd.h"
 #include "tdmpc2/math.h"
+#include "weight_packs.h"
 
 namespace tdmpc2 {
 namespace {
@@ -204,18 +205,54 @@ struct ForwardPanel {
   }
 };
 
-// Per-thread packed weights of dense_forward_cpu: grow once, reused by every later call.
+// Per-thread packed weights of dense_forward_cpu outside a frozen span: grow once, reused by
+// every later call.
 cpu::PackedB* thread_packed_weights(int64_t E) {
   thread_local std::vector<cpu::PackedB> packs;
   if (packs.size() < size_t(E)) packs.resize(size_t(E));
   return packs.data();
 }
 
+// The frozen spans of this thread (dense_freeze_weights_cpu): the weight ranges each declared
+// constant, and the packed weights, one epoch per outermost span. The lists keep their capacity,
+// so opening a span allocates nothing after the first.
+struct FrozenWeights {
+  std::vector<WeightRange> ranges;  // of every open span
+  std::vector<size_t> span_starts;  // index of each open span's first range
+  cpu::WeightPacks packs;
+};
+
+FrozenWeights& frozen_weights() {
+  thread_local FrozenWeights f;
+  return f;
+}
+
+// The cache to pack W[count] into, or null when no open span covers it.
+cpu::WeightPacks* frozen_packs(const float* W, int64_t count) {
+  FrozenWeights& f = frozen_weights();
+  for (const WeightRange& r : f.ranges)
+    if (W >= r.data && W + count <= r.data + r.count) return &f.packs;
+  return nullptr;
+}
+
 }  // namespace
 
-void dense_pack_weights_cpu(const DenseShape& s, const float* W, cpu::PackedB* Wp) {
-  for (int64_t e = 0; e < s.E; ++e) Wp[e].pack(s.K, s.N, W + e * s.N * s.K, s.K, true);
+void dense_freeze_weights_cpu(const WeightRange* ranges, int64_t n) {
+  FrozenWeights& f = frozen_weights();
+  if (f.span_starts.empty()) f.packs.next_epoch();  // weights may have changed since the last span
+  f.span_starts.push_back(f.ranges.size());
+  for (int64_t i = 0; i < n; ++i)
+    if (ranges[i].data != nullptr && ranges[i].count > 0) f.ranges.push_back(ranges[i]);
 }
+
+void dense_thaw_weights_cpu() {
+  FrozenWeights& f = frozen_weights();
+  if (f.span_starts.empty()) return;
+  f.ranges.resize(f.span_starts.back());
+  f.span_starts.pop_back();
+}
+
+size_t dense_frozen_packs_cpu() { return frozen_weights().packs.entries(); }
 
 void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                               const DenseDropout& drop, const float* X, const DenseParams& p,
@@ -238,8 +275,14 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
 
 void dense_forward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s, const DenseDropout& drop,
                        const float* X, const DenseParams& p, float* Y, float* H, float* stats) {
-  cpu::PackedB* Wp = thread_packed_weights(s.E);
-  dense_pack_weights_cpu(s, p.W, Wp);
+  const cpu::PackedB* Wp = nullptr;
+  if (cpu::WeightPacks* frozen = frozen_packs(p.W, s.E * s.N * s.K)) {
+    Wp = frozen->get(p.W, s.E, s.K, s.N, true);
+  } else {
+    cpu::PackedB* packs = thread_packed_weights(s.E);
+    for (int64_t e = 0; e < s.E; ++e) packs[e].pack(s.K, s.N, p.W + e * s.N * s.K, s.K, true);
+    Wp = packs;
+  }
   dense_forward_packed_cpu(ep, V, s, drop, X, p, Wp, Y, H, stats);
 }
 
@@ -250,6 +293,9 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
   // dW_e += dH_eᵀ·X_e: a shared X (the Q ensemble's [z, a]) is packed once for all members.
   thread_local cpu::PackedB x_packed;
   if (g.dW != nullptr && s.shared_input) x_packed.pack(M, K, X, K, false);
+  // dX_e = dH_e·W_e: in a frozen span each member's W is packed once for the span.
+  cpu::WeightPacks* frozen = g.dX != nullptr ? frozen_packs(p.W, s.E * N * K) : nullptr;
+  const cpu::PackedB* Wn = frozen != nullptr ? frozen->get(p.W, s.E, N, K, false) : nullptr;
   for (int64_t e = 0; e < s.E; ++e) {
     const float* Xe = s.shared_input ? X : X + e * M * K;
     const float* We = p.W + e * N * K;
@@ -267,7 +313,8 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
       // A shared input receives the sum over members: the first overwrites, the rest add.
       float* dXe = s.shared_input ? g.dX : g.dX + e * M * K;
       const float beta = s.shared_input && e > 0 ? 1.f : 0.f;
-      cpu::gemm_nn(M, K, N, dHe, N, We, K, beta, dXe, K);
+      if (Wn != nullptr) cpu::gemm_packed(M, dHe, N, false, Wn[e], beta, dXe, K);
+      else cpu::gemm_nn(M, K, N, dHe, N, We, K, beta, dXe, K);
     }
     if (g.dW != nullptr) {
       if (s.shared_input) cpu::gemm_packed(N, dHe, N, true, x_packed, 1.f, g.dW + e * N * K, K);

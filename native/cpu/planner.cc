@@ -2,64 +2,29 @@
 // primitive steps as plain loops over the math/mppi.h functions and the existing CPU kernels.
 // The workspace is one host allocation made with the planner.
 #include <cstring>
-#include <vector>
 
 #include "tdmpc2/critic.h"
 #include "tdmpc2/dense.h"
-#include "gemm.h"
 #include "tdmpc2/memory.h"
 #include "tdmpc2/planner_driver.h"
 #include "tdmpc2/policy.h"
 #include "tdmpc2/rng.h"
+#include "weight_packs.h"
 
 namespace tdmpc2 {
 namespace {
 
-// Weights packed for the GEMM, once per plan call: a layer runs J·H times in a call (every
-// iteration's rollout step) but its weights only change between calls. Entries are keyed by the
-// weight pointer and shape; their storage grows once and is reused across calls.
-struct PackCache {
-  struct Entry {
-    const float* W = nullptr;
-    int64_t K = 0, N = 0;
-    uint64_t call = 0;  // the plan call it was packed in
-    cpu::PackedB packed;
-  };
-  std::vector<Entry> entries;
-  uint64_t call = 0;
-
-  const cpu::PackedB& get(const float* W, int64_t K, int64_t N) {
-    Entry* slot = nullptr;
-    for (Entry& e : entries)
-      if (e.W == W && e.K == K && e.N == N) {
-        if (e.call == call) return e.packed;
-        slot = &e;
-        break;
-      }
-    if (slot == nullptr) {
-      entries.emplace_back();  // grows while the first calls meet the layers; then reused
-      slot = &entries.back();
-      slot->W = W;
-      slot->K = K;
-      slot->N = N;
-    }
-    dense_pack_weights_cpu(DenseShape{1, 0, K, N, true}, W, &slot->packed);
-    slot->call = call;
-    return slot->packed;
-  }
-};
-
 struct CpuOps {
   const EnvRng* rng = nullptr;
-  PackCache* packs = nullptr;
+  cpu::WeightPacks* packs = nullptr;  // one epoch per plan call: a layer runs J·H times in it
 
   void begin_chunk(const EnvRng* r, int64_t) { rng = r; }
 
   void dense(DenseEpilogue ep, int64_t V, int64_t rows, int64_t K, int64_t N, const float* X,
              const DenseParams& p, float* Y) {
     const DenseShape shape{1, rows, K, N, true};
-    dense_forward_packed_cpu(ep, V, shape, DenseDropout{}, X, p, &packs->get(p.W, K, N), Y,
-                             nullptr, nullptr);
+    const cpu::PackedB* Wp = packs->get(p.W, 1, K, N, true);
+    dense_forward_packed_cpu(ep, V, shape, DenseDropout{}, X, p, Wp, Y, nullptr, nullptr);
   }
 
   void two_hot_inv(const float* logits, float* value, int64_t rows, TwoHotBins bins) {
@@ -201,7 +166,7 @@ class CpuPlanner final : public Planner {
 
   void plan(const PlannerNets& nets, const float* obs, const uint8_t* first_step,
             const int32_t* tasks, bool eval_mode, float* actions) override {
-    packs_.call += 1;  // weights may have changed since the last call: repack on first use
+    packs_.next_epoch();  // weights may have changed since the last call: repack on first use
     CpuOps ops;
     ops.packs = &packs_;
     run_plan(ops, ws_, nets, obs, first_step, tasks, eval_mode, actions);
@@ -209,7 +174,7 @@ class CpuPlanner final : public Planner {
 
  private:
   float* memory_ = nullptr;
-  PackCache packs_;
+  cpu::WeightPacks packs_;
   PlanWorkspace ws_{};
 };
 

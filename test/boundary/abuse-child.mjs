@@ -35,6 +35,7 @@ const F = (n) => new Float32Array(n);
 //   plannerHandle(args)  any planner handle, disposed allowed (plannerDispose)
 //   ints(values, limits) an array of exactly that many integers, element k in [0, limits[k]]
 //   i32(values, limit) an Int32Array of exactly those values, each in [0, limit]
+//   tensors(n)      an array of n live tensors (any shape)
 const tensor = (shape, strict = 'shape') => ({ kind: 'tensor', make: () => T(shape), shape, strict });
 const optTensor = (shape, strict = 'shape') => ({ kind: 'optTensor', make: () => T(shape), shape, strict });
 const handle = () => ({ kind: 'handle', make: () => T([2]) });
@@ -54,7 +55,8 @@ const ints = (values, limits) => ({ kind: 'ints', make: () => values.slice(), va
 
 // One table file per family under tables/: each default-exports (kinds, T) => ({ fn: [args] }).
 const i32 = (values, limit) => ({ kind: 'i32', make: () => Int32Array.from(values), values, limit });
-const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s, u8, planner, plannerHandle, ints, i32 };
+const tensors = (n) => ({ kind: 'tensors', make: () => Array.from({ length: n }, () => T([2])), n });
+const kinds = { tensor, optTensor, handle, f32, optF32, shape, device, number, int, bool, bounded, u32s, u8, planner, plannerHandle, ints, i32, tensors };
 const tableDir = join(dirname(fileURLToPath(import.meta.url)), 'tables');
 export const TABLE = {};
 for (const file of readdirSync(tableDir).filter((f) => f.endsWith('.mjs')).sort()) {
@@ -209,6 +211,14 @@ function badValues(spec) {
         [`an element above ${spec.limit}`, withAt(0, spec.limit + 1), 'RangeError'],
       ];
     }
+    case 'tensors':
+      return [
+        ['undefined', undefined, 'TypeError'],
+        ['a tensor, not an array', T([2]), 'TypeError'],
+        ['an array holding a number', [T([2]), 42], 'TypeError'],
+        ['an array holding a Float32Array', [F(2)], 'TypeError'],
+        ['an array holding a disposed tensor', [T([2]), disposed()], 'ERR_DISPOSED'],
+      ];
     default:
       throw new Error(`unknown kind ${spec.kind}`);
   }

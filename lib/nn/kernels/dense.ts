@@ -50,6 +50,9 @@ export interface DenseNative {
     offset: number,
     V: number,
   ): void;
+  denseFreezeWeights(tensors: TensorHandle[]): void;
+  denseThawWeights(): void;
+  denseFrozenPacks(): number;
 }
 
 const native = () => addon() as unknown as DenseNative;
@@ -193,4 +196,27 @@ export function denseBackward(
     d?.offset ?? 0,
     options.simnormDim ?? 8,
   );
+}
+
+/**
+ * Runs `fn` in a frozen span over `weights`: they are declared constant while `fn` runs, so on the
+ * CPU a dense layer whose W lies in one of them is packed for the GEMM once, at its first use in
+ * the span, instead of at every denseForward/denseBackward (the update applies the dynamics H
+ * times, forward and backward). `fn` must not write them; their memory is held until the span
+ * ends, even if disposed. Spans nest; the outermost one sees the weights as they are when it
+ * starts. CUDA tensors are accepted and not affected (nothing is packed there).
+ */
+export function withFrozenWeights<T>(weights: readonly Tensor[], fn: () => T): T {
+  const op = 'withFrozenWeights';
+  native().denseFreezeWeights(weights.map((w, i) => handle(op, `weights[${i}]`, w)));
+  try {
+    return fn();
+  } finally {
+    native().denseThawWeights();
+  }
+}
+
+/** How many packed weight matrices the frozen spans keep (freed after eight spans unused). */
+export function frozenWeightPacks(): number {
+  return native().denseFrozenPacks();
 }

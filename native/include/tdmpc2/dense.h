@@ -32,6 +32,7 @@
 // dH. Outputs never alias inputs or each other (the binding checks). E, K, N ≥ 1; M ≥ 0; for
 // ln_simnorm V divides N.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace tdmpc2 {
@@ -80,12 +81,28 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                         const float* H, const float* stats, const float* dY, const DenseGrads& g);
 
 // CPU only, for a caller that applies one layer to several inputs between two weight updates
-// (the planner's latent rollout over the horizon): pack every member's W once (Wp[E], reused
-// storage), then run the forward above with the packed weights (p.W is not read).
-void dense_pack_weights_cpu(const DenseShape& s, const float* W, cpu::PackedB* Wp);
+// (the planner's latent rollout over the horizon): the forward above with every member's W
+// already packed (Wp[E]; p.W is not read).
 void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
                               const DenseDropout& drop, const float* X, const DenseParams& p,
                               const cpu::PackedB* Wp, float* Y, float* H, float* stats);
+
+// CPU: frozen spans of the calling thread. dense_freeze_weights_cpu opens a span that declares
+// n ranges of memory constant; until the matching dense_thaw_weights_cpu, dense_forward_cpu and
+// dense_backward_cpu pack a W that lies in one of them for the GEMM once, on its first use, instead
+// of on every call (the update applies the dynamics H times, forward and backward). The caller
+// guarantees that the ranges neither change nor are freed while the span is open. Spans nest; the
+// outermost one starts a new epoch (each W is packed again on its first use). Other threads are
+// not affected.
+struct WeightRange {
+  const float* data;
+  int64_t count;
+};
+void dense_freeze_weights_cpu(const WeightRange* ranges, int64_t n);
+void dense_thaw_weights_cpu();
+// The packed weight matrices this thread keeps for its frozen spans (entries unused for eight
+// spans are freed).
+size_t dense_frozen_packs_cpu();
 
 #ifdef TDMPC2_WITH_CUDA
 void dense_forward_cuda(DenseEpilogue ep, int64_t V, const DenseShape& s,
