@@ -257,14 +257,15 @@ void dense_backward_cuda(DenseEpilogue ep, int64_t V, const DenseShape& s,
     ln_backward_kernel<<<grid_for(rows), kRowThreads>>>(q, rows, H, stats, g.dH);
     cuda::check_launch("ln_backward_kernel");
   }
+  const int64_t c0 = g.dx_begin, c1 = g.dx_end < 0 ? K : g.dx_end;  // the dX columns to write
   for (int64_t e = 0; e < s.E; ++e) {
     const float* Xe = s.shared_input ? X : X + e * M * K;
     const float* dHe = g.dH + e * M * N;
     if (g.dX != nullptr) {
       // A shared input receives the sum over members: the first overwrites, the rest add.
       float* dXe = s.shared_input ? g.dX : g.dX + e * M * K;
-      cuda::gemm_nn(M, K, N, dHe, N, p.W + e * N * K, K, s.shared_input && e > 0 ? 1.f : 0.f,
-                    dXe, K);
+      cuda::gemm_nn(M, c1 - c0, N, dHe, N, p.W + e * N * K + c0, K,
+                    s.shared_input && e > 0 ? 1.f : 0.f, dXe + c0, K);
     }
     if (g.dW != nullptr) cuda::gemm_tn(N, K, M, dHe, N, Xe, K, 1.f, g.dW + e * N * K, K);
   }

@@ -1,7 +1,11 @@
 // Analytic multiply-accumulate counts of one update and one planning call (SPEC §2 and §8), from
 // the layer widths: the matrix products only (LayerNorm, Mish, SimNorm and the losses are O(width)
-// per row and left out). A backward pass through a trained layer costs 2× its forward (dX and dW);
-// through a frozen one (the Q ensemble in the policy step) 1× (dX only).
+// per row and left out), as computed here. A backward pass through a trained layer costs its
+// forward for dW plus, where its input needs a gradient, its forward for dX; a frozen layer (the
+// Q ensemble in the policy step) costs only the dX. Inputs that need no gradient: the
+// observations (the encoder's first layer), the batch actions (the a-columns of [z, a] in the
+// rollout), the detached latents of the policy step (the policy's first layer, and the z-columns of
+// the Q heads' [z, a] there: only ∂L/∂a is computed, dense.h dx_begin/dx_end).
 import type { ResolvedConfig } from '../config.js';
 
 /** Forward MACs per row of each network (one Q member for `q`). */
@@ -19,19 +23,24 @@ export function rowMacs(cfg: ResolvedConfig): { enc: number; dyn: number; rew: n
  * policy, `pairHeads` target Qs), the latent rollout with reward and all Q heads (forward +
  * backward), and the policy step on (H+1)·B latents (policy forward + backward, `pairHeads` Q
  * heads forward + dX). The TD target and the policy loss use a random pair of heads: we compute
- * just those two (the default); the official code computes all numQ (pass cfg.numQ).
- * Size 5 on cartpole-swingup: ≈ 20.1 GMAC with all heads (SPEC §2), ≈ 15.3 with the pair (size 1,
- * numQ 2: 4.3 either way).
+ * just those two (the default; pass cfg.numQ for all of them, as the official code evaluates).
+ * Size 5 on cartpole-swingup: ≈ 14.4 GMAC with the pair, ≈ 18.5 with all heads (SPEC §2's ≈ 20
+ * counts every dX); size 1 (numQ 2): ≈ 4.2.
  */
 export function updateMacs(cfg: ResolvedConfig, pairHeads = 2): number {
   const { enc, dyn, rew, pi, q } = rowMacs(cfg);
+  const { obsDim: O, actionDim: A, latentDim: L, mlpDim: M, encDim: E } = cfg;
   const B = cfg.batchSize;
   const H = cfg.horizon;
   const Q = cfg.numQ;
   const P = Math.min(pairHeads, Q);
   const targets = H * B * (enc + pi + P * q);
-  const model = 3 * (B * enc + H * B * (dyn + rew + Q * q));
-  const policy = (H + 1) * B * (3 * pi + 2 * P * q);
+  // Forward, dW and dX of every layer, less the dX of the encoder's first layer and of the action
+  // columns of the dynamics', reward's and Q heads' first layers.
+  const model = 3 * (B * enc + H * B * (dyn + rew + Q * q)) - B * O * E - H * B * (2 + Q) * A * M;
+  // Policy: forward, dW, and dX past its first layer; Q heads: forward and dX, of the first layer
+  // only the action columns.
+  const policy = (H + 1) * B * (3 * pi - L * M + P * (2 * q - L * M));
   return targets + model + policy;
 }
 

@@ -36,6 +36,8 @@ export function concatCols(g: Graph, a: Var, b: Var): Var {
   const out = g.output(g.tensor([rowCount(a), Ka + Kb]), a, b);
   copyCols(out.value, 0, a.value, 0, Ka);
   copyCols(out.value, Ka, b.value, 0, Kb);
+  // Only one side needs a gradient: consumers may compute just its columns.
+  if (out.requiresGrad && a.requiresGrad !== b.requiresGrad) out.gradCols = a.requiresGrad ? [0, Ka] : [Ka, Ka + Kb];
   if (out.requiresGrad) {
     g.record(() => {
       const d = out.grad;

@@ -19,6 +19,12 @@ export class Var {
   grad: Tensor | null;
   /** Parameters accumulate into `grad`; activations are written on the first contribution. */
   readonly isParam: boolean;
+  /**
+   * The only columns [begin, end) of this (2-D) activation's gradient that its producer reads, or
+   * null for all: a [z, a] concatenation whose z needs no gradient reads only a's. Consumers may
+   * then leave the other columns of their contributions unwritten (their contents undefined).
+   */
+  gradCols: readonly [number, number] | null = null;
 
   constructor(value: Tensor, requiresGrad: boolean, grad: Tensor | null = null, isParam = false) {
     this.value = value;

@@ -149,7 +149,7 @@ class Layer {
           dgamma: trainable ? (gamma?.grad ?? null) : null,
           dbeta: trainable ? (beta?.grad ?? null) : null,
         };
-        if (x.requiresGrad) g.accumulate(x, (dX) => denseBackward(x.value, params, saved, dY, { ...grads, dX }, options));
+        if (x.requiresGrad) g.accumulate(x, (dX) => denseBackward(x.value, params, saved, dY, { ...grads, dX, dXCols: x.gradCols }, options));
         else if (trainable) denseBackward(x.value, params, saved, dY, { ...grads, dX: null }, options);
       });
     }

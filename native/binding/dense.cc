@@ -179,12 +179,13 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
 }
 
 // denseBackward(epilogue, X, W, gamma, beta, H, stats, dY, dH, dX, dW, db, dgamma, dbeta,
-//               p, seed, stream, offset, V)
+//               p, seed, stream, offset, V, dxBegin, dxEnd): dX is written in columns
+//               [dxBegin, dxEnd) only (0 and K: all of it)
 Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   const char* op = "denseBackward";
-  require_arg_count(info, 19, op,
+  require_arg_count(info, 21, op,
                     "(epilogue, X, W, gamma, beta, H, stats, dY, dH, dX, dW, db, dgamma, dbeta, "
-                    "p, seed, stream, offset, V)");
+                    "p, seed, stream, offset, V, dxBegin, dxEnd)");
   Tensor& X = tensor_arg(info, 1, op, "X");
   Tensor& W = tensor_arg(info, 2, op, "W");
   const Layer L = parse_layer(info, op, 0, X, W);
@@ -218,6 +219,8 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   if (dbeta != nullptr) require_param(*dbeta, L, L.s.N, "dbeta");
   const DenseDropout drop = parse_dropout(info, 14, op);
   const int64_t V = parse_group(info, 18, L);
+  const int64_t dx_begin = int_arg(info, 19, op, "dxBegin", 0, L.s.K - 1);
+  const int64_t dx_end = int_arg(info, 20, op, "dxEnd", dx_begin + 1, L.s.K);
   require_placement(L, X,
                     {{&X, "X"}, {&W, "W"}, {gamma, "gamma"}, {beta, "beta"}, {H, "H"},
                      {stats, "stats"}, {&dY, "dY"}},
@@ -225,8 +228,9 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
                      {dbeta, "dbeta"}});
   if (L.s.M == 0) return info.Env().Undefined();  // no rows: no gradient to add, dX is empty
   const DenseParams params{W.data, nullptr, data_or_null(gamma), data_or_null(beta)};
-  const DenseGrads grads{dH.data, mutable_or_null(dX), mutable_or_null(dW),
-                         mutable_or_null(db), mutable_or_null(dgamma), mutable_or_null(dbeta)};
+  const DenseGrads grads{dH.data,         mutable_or_null(dX),     mutable_or_null(dW),
+                         mutable_or_null(db), mutable_or_null(dgamma), mutable_or_null(dbeta),
+                         dx_begin,            dx_end};
 #ifdef TDMPC2_WITH_CUDA
   if (!X.on_cpu()) {
     cuda_set_device(X.device);

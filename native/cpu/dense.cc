@@ -293,8 +293,13 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
   // dW_e += dH_eᵀ·X_e: a shared X (the Q ensemble's [z, a]) is packed once for all members.
   thread_local cpu::PackedB x_packed;
   if (g.dW != nullptr && s.shared_input) x_packed.pack(M, K, X, K, false);
-  // dX_e = dH_e·W_e: in a frozen span each member's W is packed once for the span.
-  cpu::WeightPacks* frozen = g.dX != nullptr ? frozen_packs(p.W, s.E * N * K) : nullptr;
+  // dX_e = dH_e·W_e over columns [c0, c1) of it: in a frozen span each member's whole W is packed
+  // once for the span; a column range packs just its columns (each element is the same dot product
+  // in the same order either way).
+  const int64_t c0 = g.dx_begin, c1 = g.dx_end < 0 ? K : g.dx_end;
+  const bool all_columns = c0 == 0 && c1 == K;
+  cpu::WeightPacks* frozen =
+      g.dX != nullptr && all_columns ? frozen_packs(p.W, s.E * N * K) : nullptr;
   const cpu::PackedB* Wn = frozen != nullptr ? frozen->get(p.W, s.E, N, K, false) : nullptr;
   for (int64_t e = 0; e < s.E; ++e) {
     const float* Xe = s.shared_input ? X : X + e * M * K;
@@ -314,7 +319,7 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
       float* dXe = s.shared_input ? g.dX : g.dX + e * M * K;
       const float beta = s.shared_input && e > 0 ? 1.f : 0.f;
       if (Wn != nullptr) cpu::gemm_packed(M, dHe, N, false, Wn[e], beta, dXe, K);
-      else cpu::gemm_nn(M, K, N, dHe, N, We, K, beta, dXe, K);
+      else cpu::gemm_nn(M, c1 - c0, N, dHe, N, We + c0, K, beta, dXe + c0, K);
     }
     if (g.dW != nullptr) {
       if (s.shared_input) cpu::gemm_packed(N, dHe, N, true, x_packed, 1.f, g.dW + e * N * K, K);

@@ -25,7 +25,7 @@ for (const [name, epilogue, p] of runs) {
   addon.denseForward(epilogue, ...ts, Y, H, stats, p, 7, 1, 3, 8);
   for (const [part, t] of [['Y', Y], ['H', H], ['stats', stats]]) outputs[`${name} ${part}`] = toB64(addon.tensorRead(t));
   // The parameter gradients accumulate: each backward adds to the previous run's (nonzero) sums.
-  addon.denseBackward(epilogue, ts[0], ts[1], ts[3], ts[4], H, stats, dY, dH, dX, dW, db, dgamma, dbeta, p, 7, 1, 3, 8);
+  addon.denseBackward(epilogue, ts[0], ts[1], ts[3], ts[4], H, stats, dY, dH, dX, dW, db, dgamma, dbeta, p, 7, 1, 3, 8, 0, K);
   for (const [part, t] of Object.entries(grads)) outputs[`${name} ${part}`] = toB64(addon.tensorRead(t));
 }
 for (const t of [...ts, Y, H, stats, dY, ...Object.values(grads)]) addon.tensorDispose(t);

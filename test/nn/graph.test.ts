@@ -1,10 +1,12 @@
 // The tape autograd: gradients by finite differences through linear, concat and mse; noGrad,
-// detach, gradient accumulation for values used twice, and zero allocations in steady state.
+// detach, gradient accumulation for values used twice, zero allocations in steady state, and the
+// gradient columns a [z, a] concatenation with a constant side asks its consumers for.
 import { describe, expect, test } from 'vitest';
 
 import { Tensor } from '../../lib/index.js';
 import { concatCols, linear, mseLoss } from '../../lib/nn/functional.js';
-import { Graph, type Var } from '../../lib/nn/graph.js';
+import { Graph, Var } from '../../lib/nn/graph.js';
+import { MLP } from '../../lib/nn/modules.js';
 import { expectClose } from '../helpers/expect-close.js';
 import { uniform } from '../helpers/random.js';
 
@@ -98,5 +100,30 @@ describe('Graph autograd', () => {
     pass();
     pass();
     expect(g.ws.allocations).toBe(after1);
+  });
+
+  test('a concatenation with one constant side: dense layers compute only the other side\'s gradient, the same numbers', () => {
+    // The Q heads in the policy step: [z (detached), a] through a frozen two-member ensemble.
+    const [B, L, A] = [9, 5, 2];
+    const mlp = new MLP('q', L + A, [16], 5, { device: 'cpu', members: 2 });
+    mlp.params.data.write(uniform(mlp.params.data.size, 3, -0.5, 0.5));
+    const targets = [Tensor.from(uniform(B * 5, 6), [B, 5]), Tensor.from(uniform(B * 5, 7), [B, 5])];
+    const gradOfA = (zNeedsGrad: boolean) => {
+      const g = new Graph('cpu');
+      const z = new Var(Tensor.from(uniform(B * L, 4), [B, L]), zNeedsGrad);
+      const a = new Var(Tensor.from(uniform(B * A, 5), [B, A]), true);
+      const x = concatCols(g, z, a);
+      const ys = mlp.forwardMembers(g, x, [0, 1], { params: 'frozen', dropout: null });
+      ys.forEach((y, i) => mseLoss(g, y, targets[i]!, 1));
+      g.backward();
+      return { cols: x.gradCols, da: Array.from(a.grad!.toArray()), dz: z.grad };
+    };
+    const partial = gradOfA(false);
+    const full = gradOfA(true);
+    expect(partial.cols).toEqual([L, L + A]);
+    expect(full.cols).toBeNull();
+    expect(partial.dz).toBeNull();
+    expect(partial.da).toEqual(full.da);
+    expect(partial.da.some((v) => v !== 0)).toBe(true);
   });
 });

@@ -49,6 +49,8 @@ export interface DenseNative {
     stream: number,
     offset: number,
     V: number,
+    dxBegin: number,
+    dxEnd: number,
   ): void;
   denseFreezeWeights(tensors: TensorHandle[]): void;
   denseThawWeights(): void;
@@ -154,6 +156,12 @@ export interface DenseGrads {
   dH: Tensor;
   /** ∂L/∂X, X's shape; overwritten. For a shared X the sum over members. */
   dX?: Tensor | null;
+  /**
+   * Only these columns [begin, end) of dX are computed and written; the others are left as they
+   * are (a caller that reads no others: the Q heads' first layer in the policy step needs ∂L/∂a,
+   * not ∂L/∂z). Absent or null: every column.
+   */
+  dXCols?: readonly [number, number] | null;
   /** Accumulated (+=) like every parameter gradient: the optimizer step zeroes them. */
   dW?: Tensor | null;
   db?: Tensor | null;
@@ -195,6 +203,8 @@ export function denseBackward(
     d?.stream ?? 0,
     d?.offset ?? 0,
     options.simnormDim ?? 8,
+    grads.dXCols?.[0] ?? 0,
+    grads.dXCols?.[1] ?? X.shape[X.shape.length - 1]!,
   );
 }
 

@@ -25,7 +25,10 @@
 //
 // Backward (same epilogue, dropout address and V as the forward):
 //   dH[E,M,N]  = ∂L/∂h (before dropout)             (overwritten; a required workspace)
-//   dX         = Σ_n dH·W: [E,M,K], or for a shared X[M,K] the sum over members (overwritten)
+//   dX         = Σ_n dH·W: [E,M,K], or for a shared X[M,K] the sum over members (overwritten),
+//                only columns [dx_begin, dx_end) when the caller reads no others (the rest is
+//                left untouched): the Q heads' first layer in the policy step reads [z, a] with z
+//                detached, and only ∂L/∂a is needed (1 column of 513 instead of all)
 //   dW[E,N,K] += dHᵀ·X,  db[E,N] += Σ_m dH,  dγ[E,N] += Σ_m ∂L/∂z ⊙ x̂,  dβ[E,N] += Σ_m ∂L/∂z
 // Parameter gradients accumulate (a layer is applied several times per update; the optimizer
 // zeroes them), activation gradients are overwritten. Any output may be null to skip it, except
@@ -68,6 +71,8 @@ struct DenseGrads {
   float* db;      // [E,N] or null
   float* dgamma;  // [E,N] or null (ln epilogues)
   float* dbeta;   // [E,N] or null (ln epilogues)
+  int64_t dx_begin = 0;  // the columns of dX to write: [dx_begin, dx_end), 0 ≤ dx_begin < dx_end ≤ K
+  int64_t dx_end = -1;   // -1: K
 };
 
 namespace cpu {

@@ -13,7 +13,7 @@ export default ({ tensor, optTensor, number, int, tensors }) => {
       int(1, 0, 2), tensor([M, K]), tensor([E, N, K]), optTensor([E, N]), optTensor([E, N]),
       optTensor([E, M, N]), optTensor([E, M, 2]), tensor([E, M, N]), tensor([E, M, N]),
       optTensor([M, K]), optTensor([E, N, K]), optTensor([E, N]), optTensor([E, N]),
-      optTensor([E, N]), ...dropout, int(8, 1, 2 ** 36),
+      optTensor([E, N]), ...dropout, int(8, 1, 2 ** 36), int(0, 0, K - 1), int(K, 1, K),
     ],
     // The valid call opens a span over two tensors; the next entry's valid call closes it.
     denseFreezeWeights: [tensors(2)],
