@@ -6,7 +6,7 @@
 // Gradients: parameters accumulate straight into their own grad buffers (the optimizer zeroes
 // them); activations get a workspace gradient on the first contribution, written directly, and
 // later contributions are added (a value used twice receives the sum).
-import { axpy } from './kernels/elementwise.js';
+import { axpy, copyCols } from './kernels/elementwise.js';
 import type { Device } from './device.js';
 import type { Tensor } from './tensor.js';
 import { Workspace } from './workspace.js';
@@ -117,7 +117,9 @@ export class Graph {
     }
     const tmp = this.ws.take(v.shape);
     write(tmp);
-    axpy(v.grad, 1, tmp);
+    // Only the columns the producer reads: a consumer may have left the others unwritten.
+    if (v.gradCols) copyCols(v.grad, v.gradCols[0], tmp, v.gradCols[0], v.gradCols[1] - v.gradCols[0], true);
+    else axpy(v.grad, 1, tmp);
   }
 
   /** The gradient buffer of activation v for a kernel that accumulates (+=) into it. */
