@@ -214,8 +214,8 @@ cpu::PackedB* thread_packed_weights(int64_t E) {
 }
 
 // The frozen spans of this thread (dense_freeze_weights_cpu): the weight ranges each declared
-// constant, and the packed weights, one epoch per outermost span. The lists keep their capacity,
-// so opening a span allocates nothing after the first.
+// constant, and the packed weights, one epoch per span opened. The lists keep their capacity, so
+// opening a span allocates nothing after the first.
 struct FrozenWeights {
   std::vector<WeightRange> ranges;  // of every open span
   std::vector<size_t> span_starts;  // index of each open span's first range
@@ -239,7 +239,9 @@ cpu::WeightPacks* frozen_packs(const float* W, int64_t count) {
 
 void dense_freeze_weights_cpu(const WeightRange* ranges, int64_t n) {
   FrozenWeights& f = frozen_weights();
-  if (f.span_starts.empty()) f.packs.next_epoch();  // weights may have changed since the last span
+  // The new span's weights may have changed since any earlier span, even inside an open one (an
+  // outer span over other tensors, around two updates): every span repacks on first use.
+  f.packs.next_epoch();
   f.span_starts.push_back(f.ranges.size());
   for (int64_t i = 0; i < n; ++i)
     if (ranges[i].data != nullptr && ranges[i].count > 0) f.ranges.push_back(ranges[i]);

@@ -92,6 +92,20 @@ for (const bc of backendCases) {
       L.flat.dispose();
     });
 
+    test('an inner span sees weights changed since an earlier inner span of the same outer one', () => {
+      const other = layer(device, 15);
+      const L = layer(device, 16);
+      const x = X();
+      withFrozenWeights([other.flat], () => {
+        const before = withFrozenWeights([L.flat], () => run(device, L.params, x, dY));
+        L.params.W.write(uniform(E * N * K, 17, -0.5, 0.5)); // L is not frozen here
+        const after = withFrozenWeights([L.flat], () => run(device, L.params, x, dY));
+        expect(after.Y).not.toEqual(before.Y);
+        expect(after).toEqual(withFrozenWeights([], () => run(device, L.params, x, dY)));
+      });
+      for (const t of [x, other.flat, L.flat]) t.dispose();
+    });
+
     test('weights outside the declared tensors are read at every call', () => {
       const frozen = layer(device, 4);
       const free = layer(device, 5);

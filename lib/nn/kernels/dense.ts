@@ -213,8 +213,8 @@ export function denseBackward(
  * CPU a dense layer whose W lies in one of them is packed for the GEMM once, at its first use in
  * the span, instead of at every denseForward/denseBackward (the update applies the dynamics H
  * times, forward and backward). `fn` must not write them; their memory is held until the span
- * ends, even if disposed. Spans nest; the outermost one sees the weights as they are when it
- * starts. CUDA tensors are accepted and not affected (nothing is packed there).
+ * ends, even if disposed. Spans nest; each sees the weights as they are when it opens. CUDA
+ * tensors are accepted and not affected (nothing is packed there).
  */
 export function withFrozenWeights<T>(weights: readonly Tensor[], fn: () => T): T {
   const op = 'withFrozenWeights';

@@ -96,9 +96,9 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
 // n ranges of memory constant; until the matching dense_thaw_weights_cpu, dense_forward_cpu and
 // dense_backward_cpu pack a W that lies in one of them for the GEMM once, on its first use, instead
 // of on every call (the update applies the dynamics H times, forward and backward). The caller
-// guarantees that the ranges neither change nor are freed while the span is open. Spans nest; the
-// outermost one starts a new epoch (each W is packed again on its first use). Other threads are
-// not affected.
+// guarantees that the ranges neither change nor are freed while the span is open. Spans nest;
+// each one opened starts a new epoch (each W is packed again on its first use in it), so weights
+// changed between two inner spans of an outer one are seen. Other threads are not affected.
 struct WeightRange {
   const float* data;
   int64_t count;
