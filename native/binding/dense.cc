@@ -250,8 +250,7 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
 struct FrozenSpans {
   std::vector<std::shared_ptr<Storage>> storage;
   std::vector<size_t> starts;
-  std::vector<std::shared_ptr<Storage>> pending;  // scratch of one call (keeps its capacity)
-  std::vector<WeightRange> ranges;                 // scratch of one call
+  std::vector<WeightRange> ranges;  // scratch of one call (keeps its capacity)
 };
 
 FrozenSpans& frozen_spans() {
@@ -269,22 +268,22 @@ Napi::Value DenseFreezeWeights(const Napi::CallbackInfo& info) {
     throw_type(std::string(op) + ": tensors: expected an array of tensors, got " +
                describe_js_value(info[0]));
   const Napi::Array arr = info[0].As<Napi::Array>();
-  FrozenSpans& f = frozen_spans();
-  f.ranges.clear();
-  f.pending.clear();
   for (uint32_t i = 0; i < arr.Length(); ++i) {  // validate all before changing any state
     const Napi::Value v = arr.Get(i);
     const auto where = [&] { return std::string(op) + ": tensors[" + std::to_string(i) + "]: "; };
-    TensorBox* box = unwrap_tensor(v);
+    const TensorBox* box = unwrap_tensor(v);
     if (box == nullptr) throw_type(where() + "expected a tensor, got " + describe_js_value(v));
     if (!box->storage) throw Error(ErrorKind::Disposed, where() + "tensor was disposed");
+  }
+  FrozenSpans& f = frozen_spans();
+  f.ranges.clear();
+  f.starts.push_back(f.storage.size());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    const TensorBox* box = unwrap_tensor(arr.Get(i));
     if (!box->t.on_cpu()) continue;
-    f.pending.push_back(box->storage);
+    f.storage.push_back(box->storage);
     f.ranges.push_back(WeightRange{box->t.data, box->t.numel()});
   }
-  f.starts.push_back(f.storage.size());
-  for (auto& held : f.pending) f.storage.push_back(std::move(held));
-  f.pending.clear();
   dense_freeze_weights_cpu(f.ranges.data(), int64_t(f.ranges.size()));
   return info.Env().Undefined();
 }
