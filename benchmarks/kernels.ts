@@ -16,6 +16,11 @@
  *     once with the kernel OpenBLAS detects itself (OPENBLAS_CORETYPE unset), once with the kernel
  *     family forced for this ISA (--openblas-core; default SapphireRapids on AVX-512, Haswell on
  *     AVX2), since 0.3.21 may not recognise a newer CPU and fall back to an SSE3 kernel.
+ * The X·Wᵀ rows are timed twice: through linearForward, which packs W at every call like
+ * cblas_sgemm packs its operands (the comparison with OpenBLAS), and as the agent runs them, W
+ * packed once (a dense layer in a frozen span: the planner packs its weights once per plan call,
+ * the update once per optimizer step), which measures the micro-kernel and its driver alone.
+ *
  *   - tfjs: `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` in a scratch folder
  *     outside the repository, passed as --tfjs DIR or TDMPC2_TFJS_PATH; skipped with a message
  *     when absent.
@@ -30,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 
 import { backends, setNumThreads, Tensor } from '../lib/index.js';
 import { addon } from '../lib/native.js';
+import { withFrozenWeights } from '../lib/nn/kernels/dense.js';
 import { denseForward, linearBackward, linearForward, type DenseEpilogue } from '../lib/nn/ops.js';
 import { loadTfjsWasm, mlpInit, oursMlp, type MlpRunner } from './peers/mlp.js';
 import { openBlasCoreFor, startOpenBlas, type GemmForm, type OpenBlasPeer } from './peers/openblas.js';
@@ -66,6 +72,10 @@ export interface GemmRow {
    * each round's timed calls, in this workload). */
   peakShare: number;
   peakGflops: number;
+  /** X·Wᵀ rows: median ms with W packed once (as the planner and update run), and its share of
+   * the FMA peak; null for the other forms (their packed operand changes every call). */
+  packedWMs: number | null;
+  packedWPeakShare: number | null;
   peers: { label: string; ms: number; gflops: number }[];
   /** The fastest OpenBLAS's median ms / ours: ≥ 1 means we are at least as fast. */
   vsOpenBlas: number | null;
@@ -147,16 +157,32 @@ function timeCalls(fn: () => void, reps: number): number[] {
   return out;
 }
 
-/** Our GEMM of a form through the linear kernels (no bias): returns the call and a cleanup. */
-function oursGemm(form: GemmForm, M: number, K: number, N: number): { run: () => void; dispose: () => void } {
+/**
+ * Our GEMM of a form through the linear kernels (no bias): returns the call and a cleanup, and for
+ * X·Wᵀ `packedW`: `reps` calls timed with W packed once (a dense layer without bias or epilogue in
+ * a frozen span over W; an untimed first call packs it).
+ */
+function oursGemm(
+  form: GemmForm,
+  M: number,
+  K: number,
+  N: number,
+): { run: () => void; packedW: ((reps: number) => number[]) | null; dispose: () => void } {
   const T = (shape: number[], seed: number) => Tensor.from(rand(shape.reduce((a, b) => a * b), 0.5, seed), shape);
   let ts: Tensor[];
   let run: () => void;
+  let packedW: ((reps: number) => number[]) | null = null;
   if (form === 'nt') {
     // C[M,N] = A[M,K]·B[N,K]ᵀ: linearForward(X = A, W = B).
     const [X, W, Y] = [T([M, K], 1), T([N, K], 2), T([M, N], 3)];
     ts = [X, W, Y];
     run = () => linearForward(X, W, null, Y);
+    const dense = () => denseForward(X, { W, b: null }, Y, { epilogue: 'none' });
+    packedW = (reps) =>
+      withFrozenWeights([W], () => {
+        dense();
+        return timeCalls(dense, reps);
+      });
   } else if (form === 'nn') {
     // C[M,N] = A[M,K]·B[K,N]: dX = dY·W with dY = A [M, K], W = B [K, N], dX = C [M, N].
     const [X, W, dY, dX] = [T([M, N], 1), T([K, N], 2), T([M, K], 3), T([M, N], 4)];
@@ -168,7 +194,7 @@ function oursGemm(form: GemmForm, M: number, K: number, N: number): { run: () =>
     ts = [X, W, dY, dW];
     run = () => linearBackward(X, W, dY, null, dW, null);
   }
-  return { run, dispose: () => ts.forEach((t) => t.dispose()) };
+  return { run, packedW, dispose: () => ts.forEach((t) => t.dispose()) };
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -220,14 +246,15 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
   log(`CPU kernels on ${cpus()[0]?.model ?? 'unknown CPU'} (${info.cpu.isa}); ${rounds} rounds × ${reps} calls, medians`);
   log(openblasNotes.join('; '));
   log(
-    `${pad('GEMM', 26)}${pad('M×K×N', 16)}${pad('ms', 9)}${pad('GFLOP/s', 9)}${pad('% peak', 8)}` +
+    `${pad('GEMM', 26)}${pad('M×K×N', 16)}${pad('ms', 9)}${pad('GFLOP/s', 9)}${pad('% peak', 8)}${pad('W packed once', 15)}` +
       `${peers.map((p) => pad(`${p.core} GFLOP/s`, 22)).join('')}${pad('vs OpenBLAS', 12)}2 threads`,
   );
   for (let i = 0; i < 5; i++) fmaPeak(0.02); // warm up: clocks and caches settle before the first sample
   for (const g of GEMMS) {
-    const { run, dispose } = oursGemm(g.form, g.M, g.K, g.N);
+    const { run, packedW, dispose } = oursGemm(g.form, g.M, g.K, g.N);
     const beta = g.form === 'tn' ? 1 : 0;
     const one: number[] = [];
+    const onePacked: number[] = [];
     const two: number[] = [];
     const peaks: number[] = [];
     const peerTimes = peers.map(() => [] as number[]);
@@ -239,6 +266,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
       run(); // after a thread-count change, the first call also starts or stops workers
       peaks.push(fmaPeak(0.002));
       one.push(...timeCalls(run, reps));
+      if (packedW) onePacked.push(...packedW(reps));
       peaks.push(fmaPeak(0.002));
     };
     const twoThreads = () => {
@@ -265,12 +293,15 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     });
     const bestPeer = peerRows.length ? Math.min(...peerRows.map((p) => p.ms)) : null;
     const twoMs = two.length ? median(two) * 1e3 : null;
+    const packedMs = onePacked.length ? median(onePacked) * 1e3 : null;
     const row: GemmRow = {
       ...g,
       ms,
       gflops: flops / ms / 1e6,
       peakShare: flops / ms / 1e6 / peakGflops,
       peakGflops,
+      packedWMs: packedMs,
+      packedWPeakShare: packedMs === null ? null : flops / packedMs / 1e6 / peakGflops,
       peers: peerRows,
       vsOpenBlas: bestPeer === null ? null : bestPeer / ms,
       twoThreadMs: twoMs,
@@ -279,7 +310,8 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     gemm.push(row);
     log(
       `${pad(g.workload, 26)}${pad(`${g.M}×${g.K}×${g.N}`, 16)}${pad(ms.toFixed(3), 9)}${pad(row.gflops.toFixed(1), 9)}` +
-        `${pad((100 * row.peakShare).toFixed(1) + ' %', 8)}${peerRows.map((p) => pad(p.gflops.toFixed(1), 22)).join('')}` +
+        `${pad((100 * row.peakShare).toFixed(1) + ' %', 8)}` +
+        `${pad(row.packedWPeakShare === null ? '—' : (100 * row.packedWPeakShare).toFixed(1) + ' %', 15)}${peerRows.map((p) => pad(p.gflops.toFixed(1), 22)).join('')}` +
         `${pad(row.vsOpenBlas === null ? '—' : row.vsOpenBlas.toFixed(2) + '×', 12)}` +
         (twoMs === null ? '—' : `${twoMs.toFixed(3)} ms (${row.twoThreadSpeedup!.toFixed(2)}×)`),
     );

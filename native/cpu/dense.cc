@@ -294,7 +294,7 @@ void dense_backward_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
   const int64_t M = s.M, K = s.K, N = s.N;
   // dW_e += dH_eᵀ·X_e: a shared X (the Q ensemble's [z, a]) is packed once for all members.
   thread_local cpu::PackedB x_packed;
-  if (g.dW != nullptr && s.shared_input) x_packed.pack(M, K, X, K, false);
+  if (g.dW != nullptr && s.shared_input) x_packed.pack(M, K, X, K, false, cpu::GemmA::kTransposed);
   // dX_e = dH_e·W_e over columns [c0, c1) of it: in a frozen span each member's whole W is packed
   // once for the span; a column range packs just its columns (each element is the same dot product
   // in the same order either way).

@@ -82,7 +82,7 @@ float* a_scratch(size_t n) {
 void pack_a(const GemmKernel& ker, const float* A, int64_t lda, bool a_trans, int64_t i0,
             int64_t rows, int64_t k0, int64_t kc, int64_t mr, float* dst) {
   if (a_trans) {  // op(A)[i,k] = A[k·lda + i]: mr consecutive floats per k
-    ker.pack_a_transposed(A + k0 * lda + i0, lda, kc, rows, dst);
+    ker.pack_a_transposed(A + k0 * lda + i0, lda, kc, rows, mr, dst);
     return;
   }
   for (int64_t k = 0; k < kc; ++k)
@@ -109,16 +109,17 @@ PackedB::PackedB(PackedB&& o) noexcept { *this = std::move(o); }
 PackedB& PackedB::operator=(PackedB&& o) noexcept {
   if (this != &o) {
     std::free(data_);
-    K_ = o.K_, N_ = o.N_, nr_ = o.nr_, tail_ = o.tail_, panels_ = o.panels_;
+    K_ = o.K_, N_ = o.N_, nr_ = o.nr_, tail_ = o.tail_, panels_ = o.panels_, a_ = o.a_;
     capacity_ = o.capacity_, data_ = o.data_;
     o.data_ = nullptr, o.capacity_ = 0, o.K_ = o.N_ = o.panels_ = 0;
   }
   return *this;
 }
 
-void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed) {
+void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed, GemmA a) {
   const GemmKernel& ker = kernel();
-  const int64_t nr = ker.nr, vw = ker.vw;
+  const int64_t nr = (a == GemmA::kRows ? ker.rows : ker.transposed).nr, vw = ker.vw;
+  a_ = a;
   if (K <= 0 || N <= 0) {
     K_ = std::max<int64_t>(K, 0), N_ = std::max<int64_t>(N, 0), nr_ = nr, tail_ = 0, panels_ = 0;
     return;
@@ -156,7 +157,8 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
     return;
   }
   const GemmKernel& ker = kernel();
-  const int64_t mr = ker.mr;
+  const GemmTiles& tiles = B.a() == GemmA::kRows ? ker.rows : ker.transposed;
+  const int64_t mr = tiles.mr;
   const int64_t blocks = depth_blocks(K);
   const int64_t kc_max = (K + blocks - 1) / blocks;
   const int64_t row_panels = (M + mr - 1) / mr;
@@ -174,7 +176,7 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
       const int64_t a_rs = in_place ? lda : 0;
       for (int64_t p = 0; p < B.panels(); ++p) {
         const int64_t w = B.panel_width(p), j0 = p * B.nr();
-        ker.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
+        tiles.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
                  std::min(w, N - j0), accumulate);
       }
     }
@@ -219,7 +221,7 @@ void gemm_tn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return empty_or_scale(M, N, beta, C, ldc);
   PackedB& pb = thread_packed_b();
-  pb.pack(K, N, B, ldb, false);
+  pb.pack(K, N, B, ldb, false, GemmA::kTransposed);
   gemm_packed(M, A, lda, true, pb, beta, C, ldc);
 }
 

@@ -36,9 +36,14 @@ void gemm_nn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const
 void gemm_tn(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
              int64_t ldb, float beta, float* C, int64_t ldc);
 
-// op(B)[K,N] packed for the micro-kernel chosen at load: column panels of the kernel's width,
+// How a product reads op(A), which picks the register-tile family (and so the panel width) B is
+// packed for: A's rows in place (X·Wᵀ, dY·W) or Aᵀ packed per row panel (dYᵀ·X). A B packed for
+// either family gives the same results with either form, only at a different speed.
+enum class GemmA { kRows, kTransposed };
+
+// op(B)[K,N] packed for the micro-kernel chosen at load: column panels of the family's width,
 // each [K][width] contiguous, the last one zero-padded to a multiple of the vector width (the
-// 101-bin heads: 3 panels of 32 and one of 16 on AVX-512). Storage grows once and is reused.
+// 101-bin heads on AVX-512: one panel of 64 and one of 48 for X·Wᵀ). Storage grows once and is reused.
 class PackedB {
  public:
   PackedB();
@@ -47,8 +52,11 @@ class PackedB {
   PackedB& operator=(PackedB&&) noexcept;
 
   // Packs B[K,N] (row-major, transposed = false: the dY·W and dYᵀ·X forms) or B[N,K] read as its
-  // transpose (transposed = true: the weights W[N,K] of X·Wᵀ). ldb is B's row stride.
-  void pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed);
+  // transpose (transposed = true: the weights W[N,K] of X·Wᵀ). ldb is B's row stride; `a` is the
+  // form of the products it will serve.
+  void pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed,
+            GemmA a = GemmA::kRows);
+  GemmA a() const { return a_; }
 
   int64_t K() const { return K_; }
   int64_t N() const { return N_; }
@@ -60,6 +68,7 @@ class PackedB {
 
  private:
   int64_t K_ = 0, N_ = 0, nr_ = 0, tail_ = 0, panels_ = 0;
+  GemmA a_ = GemmA::kRows;
   size_t capacity_ = 0;
   float* data_ = nullptr;  // 64-byte aligned
 };

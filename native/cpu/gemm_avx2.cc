@@ -26,7 +26,9 @@ struct Simd {
     _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
   }
 };
+// One family for both forms: 6 rows × 2 vectors (see GemmKernel).
 constexpr int kMR = 6;
+constexpr int kNV = 2;
 constexpr int64_t kPrefetchK = 16;
 
 #include "gemm_tile.inc"
@@ -70,7 +72,8 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx2() {
-  static const GemmKernel k{"avx2", kMR, kNR, Simd::W, tile,
+  static const GemmKernel k{"avx2", Simd::W, {kMR, kNV * Simd::W, tile<kMR, kNV>},
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>},
                             pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }

@@ -1,11 +1,17 @@
-// The AVX-512 half of the CPU GEMM: a 12×32 register tile (24 zmm accumulators, two B vectors,
-// one broadcast; 24 FMAs per 14 loads) and the 16×16 transposes that pack Wᵀ. Compiled for
-// AVX-512 by target attributes only, so the rest of the binary stays baseline x86-64; gemm.cc
-// calls it only on a CPU with x86-64-v4.
+// The AVX-512 half of the CPU GEMM: two register tiles of 24 zmm accumulators (enough to cover the
+// FMA latency on two ports) and the 16×16 transposes that pack Wᵀ. Compiled for AVX-512 by target
+// attributes only, so the rest of the binary stays baseline x86-64; gemm.cc calls it only on a
+// CPU with x86-64-v4.
 //
-// Why 12×32 and not 6×64: both keep 24 accumulators (enough to cover the FMA latency on two
-// ports), but 6×64 streams twice the B panel bytes per FMA from L2; measured on this machine
-// (Xeon, 2 FMA ports) 12×32 is as fast with A rows read in place.
+// X·Wᵀ and dY·W (A's rows read in place, the weights packed once per step) run a 6×64 tile: four
+// B vectors and six broadcasts per 24 FMAs, where 12×32 needs two and twelve. On a core whose
+// front end is shared with another hyperthread, load uops cost FMA throughput (on this machine a
+// loop of 24 register FMAs ran at 0.82–0.92 of its speed with 12–14 independent L1 loads added),
+// and on the agent's X·Wᵀ and dY·W shapes 6×64 ran 0.99–1.08× the speed of 12×32 (tools/gemm-ab,
+// 2026-12-01).
+// dYᵀ·X keeps 12×32: its A panel is packed and its B panel (the activations, K = the batch rows
+// deep) is streamed once per row panel, and with 6 rows per panel the twice as many passes made
+// a 512×768×512 dYᵀ·X 0.89× as fast.
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -32,21 +38,22 @@ struct Simd {
     _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
   }
 };
-constexpr int kMR = 12;
+constexpr int kRowsMR = 6, kRowsNV = 4;               // X·Wᵀ, dY·W
+constexpr int kTransposedMR = 12, kTransposedNV = 2;  // dYᵀ·X
 constexpr int64_t kPrefetchK = 16;
 
 #define TDMPC2_GEMM_OWN_PACK_A
 #include "gemm_tile.inc"
 
-// dst[k][kMR] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels): one masked load and
-// one masked store per k. The portable loop became scalar inserts, ~3 % of an update.
+// dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels, mr ≤ 16): one masked
+// load and one masked store per k. The portable loop became scalar inserts, ~3 % of an update.
 TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t kc, int64_t rows,
-                                          float* dst) {
-  static_assert(kMR <= 16, "a row panel fits one vector");
+                                          int64_t mr, float* dst) {
+  static_assert(kRowsMR <= 16 && kTransposedMR <= 16, "a row panel fits one vector");
   const __mmask16 valid = __mmask16((1u << rows) - 1u);  // masked-off lanes are not read
-  const __mmask16 panel = __mmask16((1u << kMR) - 1u);
+  const __mmask16 panel = __mmask16((1u << mr) - 1u);
   for (int64_t k = 0; k < kc; ++k)
-    _mm512_mask_storeu_ps(dst + k * kMR, panel, _mm512_maskz_loadu_ps(valid, A + k * lda));
+    _mm512_mask_storeu_ps(dst + k * mr, panel, _mm512_maskz_loadu_ps(valid, A + k * lda));
 }
 
 // GCC 12's unpack/shuffle intrinsics pass an undefined vector as the (unused) merge source and
@@ -104,7 +111,9 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx512() {
-  static const GemmKernel k{"avx512", kMR, kNR, Simd::W, tile,
+  static const GemmKernel k{"avx512", Simd::W,
+                            {kRowsMR, kRowsNV * Simd::W, tile<kRowsMR, kRowsNV>},
+                            {kTransposedMR, kTransposedNV * Simd::W, tile<kTransposedMR, kTransposedNV>},
                             pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }

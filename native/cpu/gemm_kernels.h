@@ -6,27 +6,36 @@
 
 namespace tdmpc2::cpu {
 
-struct GemmKernel {
-  const char* isa;  // "avx512", "avx2", "scalar"
-  int64_t mr;       // rows of a register tile
-  int64_t nr;       // columns of a full register tile (= a full B panel)
-  int64_t vw;       // vector width; a tail panel is a multiple of it, ≤ nr
-
+// One register-tile family: its tile height, its B panel width and its micro-kernel.
+struct GemmTiles {
+  int64_t mr;  // rows of a register tile
+  int64_t nr;  // columns of a full register tile (= a full B panel)
   // C[rows, cols] (accumulate ? += : =) A-panel · B-panel over depth kc, rows ≤ mr, cols ≤ bw.
   //   a: a_rs == 0 → packed [kc][mr];  a_rs > 0 → `rows` rows at stride a_rs, k contiguous
   //      (rows then passes gemm_tile_in_place).
   //   b: packed [kc][bw], bw = nr or a multiple of vw below it.
   void (*tile)(int64_t kc, const float* a, int64_t a_rs, const float* b, int64_t bw, float* c,
                int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
+};
 
+struct GemmKernel {
+  const char* isa;  // "avx512", "avx2", "scalar"
+  int64_t vw;       // vector width; a tail panel is a multiple of it, ≤ nr
+  // The family of the products that read op(A) = A's rows in place (X·Wᵀ, dY·W: the weights
+  // are B, packed once per step) and that of op(A) = Aᵀ, packed per row panel (dYᵀ·X). They
+  // differ where a wider, shorter tile reads fewer bytes per FMA in the first case but streams
+  // its B panels too often in the second (AVX-512: 6×64 and 12×32).
+  GemmTiles rows;
+  GemmTiles transposed;
   // dst[k][w] = B[j·ldb + k] for k < kc, j < cols, and 0 for cols ≤ j < w: one panel of Bᵀ
   // from a row-major B[N,K] (the transpose the X·Wᵀ form needs).
   void (*pack_b_transposed)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w,
                             float* dst);
   // dst[k][w] = B[k·ldb + j] for j < cols, 0 beyond: one panel of a row-major B[K,N].
   void (*pack_b)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w, float* dst);
-  // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (dYᵀ·X).
-  void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, float* dst);
+  // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (mr ≤ 16).
+  void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, int64_t mr,
+                            float* dst);
 };
 
 // Whether a row panel of `rows` rows (≤ mr) can be read in place by the micro-kernel: the full

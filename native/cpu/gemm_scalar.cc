@@ -26,7 +26,9 @@ struct Simd {
   static inline V add(V a, V b) { return a + b; }
   static inline void prefetch(const float* p) { __builtin_prefetch(p); }
 };
+// One family for both forms: 6 rows × 2 vectors (see GemmKernel).
 constexpr int kMR = 6;
+constexpr int kNV = 2;
 constexpr int64_t kPrefetchK = 0;
 
 #include "gemm_tile.inc"
@@ -39,7 +41,8 @@ void pack_b_transposed(const float* B, int64_t ldb, int64_t kc, int64_t cols, in
 }  // namespace
 
 const GemmKernel& gemm_kernel_scalar() {
-  static const GemmKernel k{"scalar", kMR, kNR, Simd::W, tile,
+  static const GemmKernel k{"scalar", Simd::W, {kMR, kNV * Simd::W, tile<kMR, kNV>},
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>},
                             pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }

@@ -1,8 +1,9 @@
 // Every GEMM path of this CPU against the float64 reference: the AVX-512, AVX2 and baseline
 // micro-kernels (capped by TDMPC2_CPU_ISA in a child process), on shapes that exercise the row
-// and column tails (101 bins: a 16-wide tail panel on AVX-512; last row panels of two thirds and
-// one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768) and
-// the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X).
+// and column tails (tail panels of one, two and three vectors: on AVX-512 X·Wᵀ and dY·W run
+// 6×64 tiles and dYᵀ·X 12×32 ones; last row panels of two thirds and one third of a tile, read in
+// place, and of other heights, packed), depth blocks (K > 768) and the agent's 536×512×512, in
+// the three forms (X·Wᵀ, dY·W, dYᵀ·X).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,7 @@ const SHAPES: [number, number, number][] = [
   [536, 512, 512],
   [16, 33, 40], // last row panel: 4 rows (a third of 12, two thirds of 6)
   [260, 40, 70], // 8 rows after panels of 12 (two thirds), 2 after panels of 6 (a third)
+  [30, 90, 90], // 90 = 64 + a tail of 26 columns (two vectors on AVX-512); 6 rows after 24, packed
 ];
 const ISAS = ['avx512', 'avx2', 'scalar'] as const;
 const RANK = { scalar: 0, avx2: 1, avx512: 2 } as const;

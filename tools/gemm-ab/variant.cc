@@ -9,6 +9,23 @@
 
 using namespace tdmpc2::cpu;
 
+namespace {
+
+// PackedB::pack for the family of `form`: where the GEMM has per-form tile families (PackedB::a()
+// exists), dYᵀ·X packs for the transposed-A one; an older GEMM has one family and five arguments.
+template <class P>
+auto pack_for(P& p, int64_t K, int64_t N, const float* B, int form, int)
+    -> decltype(p.a(), void()) {
+  using A = decltype(p.a());
+  p.pack(K, N, B, form == 0 ? K : N, form == 0, form == 2 ? A::kTransposed : A::kRows);
+}
+template <class P>
+void pack_for(P& p, int64_t K, int64_t N, const float* B, int form, long) {
+  p.pack(K, N, B, form == 0 ? K : N, form == 0);
+}
+
+}  // namespace
+
 // form 0: X·Wᵀ (B = W[N,K] packed transposed); 1: dY·W (B[K,N]); 2: dYᵀ·X (B[K,N], A[K,M]ᵀ).
 // Also sets this side's thread pool to one thread (each side has its own pool): the comparison is
 // of one core.
@@ -16,7 +33,7 @@ extern "C" void* TDMPC2_AB_CAT(SIDE, _pack)(int64_t K, int64_t N, const float* B
                                             int form) {
   set_num_threads(1);
   auto* packed = new PackedB();
-  packed->pack(K, N, B, form == 0 ? K : N, form == 0);
+  pack_for(*packed, K, N, B, form, 0);
   return packed;
 }
 
