@@ -43,7 +43,8 @@ enum class GemmA { kRows, kTransposed };
 
 // op(B)[K,N] packed for the micro-kernel chosen at load: column panels of the family's width,
 // each [K][width] contiguous, the last one zero-padded to a multiple of the vector width (the
-// 101-bin heads on AVX-512: one panel of 64 and one of 48 for X·Wᵀ). Storage grows once and is reused.
+// 101-bin heads on AVX-512: one panel of 64 and one of 48 for X·Wᵀ). Storage grows once and is
+// reused.
 class PackedB {
  public:
   PackedB();

@@ -111,10 +111,14 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx512() {
-  static const GemmKernel k{"avx512", Simd::W,
-                            {kRowsMR, kRowsNV * Simd::W, tile<kRowsMR, kRowsNV>},
-                            {kTransposedMR, kTransposedNV * Simd::W, tile<kTransposedMR, kTransposedNV>},
-                            pack_b_transposed, pack_b, pack_a_transposed};
+  static const GemmKernel k{
+      "avx512",
+      Simd::W,
+      {kRowsMR, kRowsNV * Simd::W, tile<kRowsMR, kRowsNV>},
+      {kTransposedMR, kTransposedNV * Simd::W, tile<kTransposedMR, kTransposedNV>},
+      pack_b_transposed,
+      pack_b,
+      pack_a_transposed};
   return k;
 }
 
