@@ -65,7 +65,7 @@ struct RowEpilogue {
   const float* beta;   // [N]
   cpu::LnRowFn mish_row = nullptr;     // explicit SIMD LayerNorm+Mish row, or the loop below
   cpu::LnRowFn simnorm_row = nullptr;  // explicit SIMD LayerNorm+SimNorm row, or the loop below
-  cpu::LnStats4Fn stats4 = nullptr;    // explicit SIMD statistics of four rows, or one by one
+  cpu::LnStatsFn stats = nullptr;      // explicit SIMD statistics of 1–4 rows, or one by one
   cpu::LnBackwardRowFn backward_row = nullptr;  // explicit SIMD backward of a row, or the loops
 };
 
@@ -76,8 +76,8 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
   const int64_t N = r.N;
   float* f = d.p > 0.f ? scratch(size_t(N)) : nullptr;
   const float scale = dropout_scale(d.p);
-  // Bias and dropout, then the LayerNorm statistics (four rows at a time where the SIMD version
-  // applies: bit for bit the same as one at a time), then the activation.
+  // Bias and dropout, then the LayerNorm statistics (up to four rows at a time where the SIMD
+  // version applies: bit for bit the same as one at a time), then the activation.
   const bool layer_norm = r.ep != DenseEpilogue::None;
   const bool bias_in_stats = r.b != nullptr && f == nullptr && layer_norm;  // added in the mean pass
   for (int64_t m = 0; m < rows; ++m) {
@@ -94,9 +94,10 @@ TDMPC2_ISA_CLONES void forward_rows(const RowEpilogue& r, const DenseDropout& d,
   for (int64_t m0 = 0; m0 < rows; m0 += 4) {
     const int64_t group = std::min<int64_t>(4, rows - m0);
     float mean[4], rstd[4];
-    if (group == 4 && r.stats4 != nullptr && N % 16 == 0) {
-      float* const x[4] = {H + m0 * N, H + (m0 + 1) * N, H + (m0 + 2) * N, H + (m0 + 3) * N};
-      r.stats4(x, b, N, mean, rstd);
+    if (r.stats != nullptr && N % 16 == 0) {
+      float* x[4];
+      for (int64_t q = 0; q < group; ++q) x[q] = H + (m0 + q) * N;
+      r.stats(x, int(group), b, N, mean, rstd);
     } else {
       for (int64_t q = 0; q < group; ++q) {
         if (b != nullptr) layernorm_row_stats_add_bias(H + (m0 + q) * N, b, N, mean[q], rstd[q]);
@@ -268,7 +269,7 @@ void dense_forward_packed_cpu(DenseEpilogue ep, int64_t V, const DenseShape& s,
     ForwardPanel f{{ep, V, N, p.b ? p.b + e * N : nullptr, p.gamma ? p.gamma + e * N : nullptr,
                     p.beta ? p.beta + e * N : nullptr, cpu::ln_mish_row_simd(),
                     V == 8 && N % 8 == 0 ? cpu::ln_simnorm8_row_simd() : nullptr,
-                    cpu::ln_stats4_simd()},
+                    cpu::ln_stats_simd()},
                    &drop, uint64_t(e * M * N), He, Ye, stats ? stats + e * M * 2 : nullptr};
     const cpu::RowEpilogue epilogue{ForwardPanel::run, &f};
     cpu::gemm_packed(M, Xe, K, false, Wp[e], 0.f, He, N, &epilogue);

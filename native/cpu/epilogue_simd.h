@@ -17,14 +17,16 @@ using LnRowFn = void (*)(const float* h, float mean, float rstd, const float* ga
 LnRowFn ln_mish_row_simd();
 LnRowFn ln_simnorm8_row_simd();
 
-// layernorm_row_stats of four rows x[0..3] of n values at once (b non-null: first adds b to each
-// row in place, as layernorm_row_stats_add_bias). A lone row's reduction is a chain of dependent
-// adds per lane (latency-bound); four rows' chains interleaved keep the adders busy. Requires
-// n % 16 == 0 (every lane's chain then is whole vectors; other widths take the portable path).
-using LnStats4Fn = void (*)(float* const* x, const float* b, int64_t n, float* mean, float* rstd);
+// layernorm_row_stats of `rows` rows x[0..rows) (1–4) of n values at once (b non-null: first adds
+// b to each row in place, as layernorm_row_stats_add_bias). A lone row's reduction is a chain of
+// dependent adds per lane (latency-bound); four rows' chains interleaved keep the adders busy.
+// Requires n % 16 == 0 (every lane's chain then is whole vectors; other widths take the portable
+// path).
+using LnStatsFn = void (*)(float* const* x, int rows, const float* b, int64_t n, float* mean,
+                           float* rstd);
 
 // The AVX-512 version, or null (as ln_mish_row_simd).
-LnStats4Fn ln_stats4_simd();
+LnStatsFn ln_stats_simd();
 
 // The LayerNorm + activation backward of one row (dense.cc backward_rows) in three passes instead
 // of the portable loop's ten: dh = ∂L/∂h (before dropout; times f[n] when f is non-null), with
