@@ -1,5 +1,5 @@
 // Public entry point: exports only.
-export { backends, setNumThreads, type Backends, type BinaryInfo, type CpuIsa, type CudaDevice } from './native.js';
+export { backends, setNumThreads, type Backends, type BinaryInfo, type CpuInfo, type CpuIsa, type CudaDevice } from './native.js';
 export { TdMpcError, type TdMpcErrorCode } from './errors.js';
 export { Tensor } from './nn/tensor.js';
 export { type Device, resolveDevice } from './nn/device.js';

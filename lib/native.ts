@@ -34,7 +34,7 @@ export interface CudaDevice {
  * CPU. Each kernel family declares its own functions next to its typed wrappers (nn/kernels/).
  */
 export interface NativeAddon {
-  backends(): { cpu: { isa: CpuIsa; threads: number }; cuda: NativeCudaInfo; builder: string };
+  backends(): { cpu: CpuInfo; cuda: NativeCudaInfo; builder: string };
   exportNames(): string[];
   setNumThreads(n: number): number;
   tensorFromArray(data: Float32Array, shape: readonly number[], device: number): TensorHandle;
@@ -63,10 +63,23 @@ export interface BinaryInfo {
   builder: string;
 }
 
+/** The CPU backend: the GEMM's micro-kernels and the kernels' thread count. */
+export interface CpuInfo {
+  /** The instruction set of the GEMM's micro-kernels (`TDMPC2_CPU_ISA` may cap it). */
+  isa: CpuIsa;
+  /**
+   * The GEMM's register tiles, rows × columns ("12x32"): `rows` for X·Wᵀ and dY·W (on AVX-512
+   * 6x64 on Intel CPUs and 12x32 on AMD ones, or as `TDMPC2_GEMM_ROWS_TILE` says), `transposed`
+   * for dYᵀ·X. Results do not depend on them.
+   */
+  gemmTiles: { rows: string; transposed: string };
+  threads: number;
+}
+
 /** What `backends()` reports. */
 export interface Backends {
-  /** The CPU GEMM's micro-kernels (`TDMPC2_CPU_ISA` may cap them) and the kernels' thread count. */
-  cpu: { isa: CpuIsa; threads: number };
+  /** The CPU GEMM's micro-kernels and the kernels' thread count. */
+  cpu: CpuInfo;
   cuda:
     | { compiled: boolean; available: true; devices: CudaDevice[]; runtimeVersion?: number; driverVersion?: number }
     | { compiled: boolean; available: false; reason: string; runtimeVersion?: number; driverVersion?: number };

@@ -7,6 +7,9 @@ describe('backends()', () => {
   test('reports the CPU path and CUDA with devices or a reason', () => {
     const b = backends();
     expect(['avx512', 'avx2', 'scalar']).toContain(b.cpu.isa);
+    const tiles = { avx512: ['6x64', '12x32'], avx2: ['6x16'], scalar: ['6x8'] }[b.cpu.isa];
+    expect(tiles).toContain(b.cpu.gemmTiles.rows);
+    expect(b.cpu.gemmTiles.transposed).toBe(b.cpu.isa === 'avx512' ? '12x32' : tiles[0]);
     expect(b.cpu.threads).toBeGreaterThanOrEqual(1);
     if (b.cuda.available) expect(b.cuda.devices.length).toBeGreaterThan(0);
     else expect(b.cuda.reason).toMatch(/^(built without CUDA|no driver|driver too old|no device|CUDA error)/);

@@ -19,6 +19,10 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
 
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("isa", cpu_isa());
+  Napi::Object tiles = Napi::Object::New(env);
+  tiles.Set("rows", cpu_gemm_rows_tile());
+  tiles.Set("transposed", cpu_gemm_transposed_tile());
+  cpu.Set("gemmTiles", tiles);
   cpu.Set("threads", cpu_threads());
   out.Set("cpu", cpu);
 

@@ -8,6 +8,9 @@ namespace tdmpc2 {
 // The GEMM's micro-kernel family: what the CPU backend actually runs.
 const char* cpu_isa() { return cpu::gemm_isa(); }
 
+const char* cpu_gemm_rows_tile() { return cpu::gemm_tile_name(cpu::GemmA::kRows); }
+const char* cpu_gemm_transposed_tile() { return cpu::gemm_tile_name(cpu::GemmA::kTransposed); }
+
 int cpu_threads() { return cpu::num_threads(); }
 
 void set_cpu_threads(int n) { cpu::set_num_threads(n); }

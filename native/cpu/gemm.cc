@@ -30,6 +30,22 @@ constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
 // Packing B runs in parallel from this many elements on (copying is cheap per element).
 constexpr int64_t kParallelMinPack = int64_t(1) << 17;
 
+// The AVX-512 tile of X·Wᵀ and dY·W: 6×64 on Intel, 12×32 on AMD (gemm_avx512.cc has the
+// measurements), or as TDMPC2_GEMM_ROWS_TILE says (6x64 or 12x32; other values are ignored).
+bool avx512_wide_rows() {
+  if (const char* t = std::getenv("TDMPC2_GEMM_ROWS_TILE")) {
+    const std::string v = t;
+    if (v == "6x64") return true;
+    if (v == "12x32") return false;
+  }
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return !__builtin_cpu_is("amd");
+#else
+  return true;
+#endif
+}
+
 const GemmKernel& select_kernel() {
   int level = 0;  // 0 scalar, 1 avx2, 2 avx512
 #if defined(__x86_64__)
@@ -43,7 +59,7 @@ const GemmKernel& select_kernel() {
     else if (c == "avx2") level = std::min(level, 1);
   }
 #if defined(__x86_64__)
-  if (level == 2) return gemm_kernel_avx512();
+  if (level == 2) return gemm_kernel_avx512(avx512_wide_rows());
   if (level == 1) return gemm_kernel_avx2();
 #endif
   return gemm_kernel_scalar();
@@ -187,6 +203,14 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
 }
 
 const char* gemm_isa() { return kernel().isa; }
+
+const char* gemm_tile_name(GemmA a) {
+  // "MRxNR" of each family of the chosen kernel, made once.
+  static const std::string names[2] = {
+      std::to_string(kernel().rows.mr) + "x" + std::to_string(kernel().rows.nr),
+      std::to_string(kernel().transposed.mr) + "x" + std::to_string(kernel().transposed.nr)};
+  return names[a == GemmA::kRows ? 0 : 1].c_str();
+}
 
 namespace {
 

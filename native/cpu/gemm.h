@@ -83,4 +83,7 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
 // unless TDMPC2_CPU_ISA names a narrower one (to test or compare the paths on one machine).
 const char* gemm_isa();
 
+// The register tile of each form's family in the picked kernel, "MRxNR" (e.g. "12x32").
+const char* gemm_tile_name(GemmA a);
+
 }  // namespace tdmpc2::cpu

@@ -1,17 +1,22 @@
 // The AVX-512 half of the CPU GEMM: two register tiles of 24 zmm accumulators (enough to cover the
-// FMA latency on two ports) and the 16×16 transposes that pack Wᵀ. Compiled for AVX-512 by target
-// attributes only, so the rest of the binary stays baseline x86-64; gemm.cc calls it only on a
-// CPU with x86-64-v4.
+// FMA latency on two ports), 6×64 and 12×32, and the 16×16 transposes that pack Wᵀ. Compiled for
+// AVX-512 by target attributes only, so the rest of the binary stays baseline x86-64; gemm.cc
+// calls it only on a CPU with x86-64-v4.
 //
-// X·Wᵀ and dY·W (A's rows read in place, the weights packed once per step) run a 6×64 tile: four
-// B vectors and six broadcasts per 24 FMAs, where 12×32 needs two and twelve. On a core whose
-// front end is shared with another hyperthread, load uops cost FMA throughput (on this machine a
-// loop of 24 register FMAs ran at 0.82–0.92 of its speed with 12–14 independent L1 loads added),
-// and on the agent's X·Wᵀ and dY·W shapes 6×64 ran 0.99–1.08× the speed of 12×32 (tools/gemm-ab,
-// 2026-12-01).
-// dYᵀ·X keeps 12×32: its A panel is packed and its B panel (the activations, K = the batch rows
-// deep) is streamed once per row panel, and with 6 rows per panel the twice as many passes made
-// a 512×768×512 dYᵀ·X 0.89× as fast.
+// dYᵀ·X runs 12×32 on every CPU: its A panel is packed and its B panel (the activations, K = the
+// batch rows deep) is streamed once per row panel, and 6-row panels stream it twice as often (a
+// 512×768×512 dYᵀ·X ran 0.89× as fast with 6×64 on the Xeon, 0.96× on Zen 5).
+//
+// X·Wᵀ and dY·W (A's rows read in place, the weights packed once per step) take the tile that was
+// faster on each vendor's core (tools/gemm-ab and in-process A/Bs of whole calls, 2026-12-01):
+// - Intel (an Emerald Rapids Xeon): 6×64, four B vectors and six broadcasts per 24 FMAs where
+//   12×32 needs two and twelve. Its core's front end was shared with another tenant, and load uops
+//   cost FMA throughput there (a loop of 24 register FMAs ran at 0.82–0.92 of its speed with 12–14
+//   independent L1 loads added); on the agent's shapes 6×64 ran 0.99–1.12× the speed of 12×32.
+// - AMD (Zen 5, a core of its own, two loads per cycle): 12×32, 1.006–1.016× 6×64 on the GEMMs
+//   alone, updates 1.02× and plans 1.03–1.04× faster. Its C tile is half as wide, so fewer cache
+//   lines of C are live per row panel.
+// TDMPC2_GEMM_ROWS_TILE=6x64|12x32 overrides the choice (tests run both on any CPU).
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -38,8 +43,8 @@ struct Simd {
     _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
   }
 };
-constexpr int kRowsMR = 6, kRowsNV = 4;               // X·Wᵀ, dY·W
-constexpr int kTransposedMR = 12, kTransposedNV = 2;  // dYᵀ·X
+constexpr int kWideMR = 6, kWideNV = 4;   // 6×64
+constexpr int kTallMR = 12, kTallNV = 2;  // 12×32
 constexpr int64_t kPrefetchK = 16;
 
 #define TDMPC2_GEMM_OWN_PACK_A
@@ -49,7 +54,7 @@ constexpr int64_t kPrefetchK = 16;
 // load and one masked store per k. The portable loop became scalar inserts, ~3 % of an update.
 TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t kc, int64_t rows,
                                           int64_t mr, float* dst) {
-  static_assert(kRowsMR <= 16 && kTransposedMR <= 16, "a row panel fits one vector");
+  static_assert(kWideMR <= 16 && kTallMR <= 16, "a row panel fits one vector");
   const __mmask16 valid = __mmask16((1u << rows) - 1u);  // masked-off lanes are not read
   const __mmask16 panel = __mmask16((1u << mr) - 1u);
   for (int64_t k = 0; k < kc; ++k)
@@ -110,16 +115,14 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 
 }  // namespace
 
-const GemmKernel& gemm_kernel_avx512() {
-  static const GemmKernel k{
-      "avx512",
-      Simd::W,
-      {kRowsMR, kRowsNV * Simd::W, tile<kRowsMR, kRowsNV>},
-      {kTransposedMR, kTransposedNV * Simd::W, tile<kTransposedMR, kTransposedNV>},
-      pack_b_transposed,
-      pack_b,
-      pack_a_transposed};
-  return k;
+const GemmKernel& gemm_kernel_avx512(bool wide_rows) {
+  static const GemmTiles wide{kWideMR, kWideNV * Simd::W, tile<kWideMR, kWideNV>};
+  static const GemmTiles tall{kTallMR, kTallNV * Simd::W, tile<kTallMR, kTallNV>};
+  static const GemmKernel with_wide{
+      "avx512", Simd::W, wide, tall, pack_b_transposed, pack_b, pack_a_transposed};
+  static const GemmKernel with_tall{
+      "avx512", Simd::W, tall, tall, pack_b_transposed, pack_b, pack_a_transposed};
+  return wide_rows ? with_wide : with_tall;
 }
 
 }  // namespace tdmpc2::cpu

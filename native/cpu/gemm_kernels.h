@@ -24,7 +24,7 @@ struct GemmKernel {
   // The family of the products that read op(A) = A's rows in place (X·Wᵀ, dY·W: the weights
   // are B, packed once per step) and that of op(A) = Aᵀ, packed per row panel (dYᵀ·X). They
   // differ where a wider, shorter tile reads fewer bytes per FMA in the first case but streams
-  // its B panels too often in the second (AVX-512: 6×64 and 12×32).
+  // its B panels too often in the second (AVX-512 on Intel: 6×64 and 12×32).
   GemmTiles rows;
   GemmTiles transposed;
   // dst[k][w] = B[j·ldb + k] for k < kc, j < cols, and 0 for cols ≤ j < w: one panel of Bᵀ
@@ -48,7 +48,9 @@ inline bool gemm_tile_in_place(int64_t rows, int64_t mr) {
 const GemmKernel& gemm_kernel_scalar();
 #if defined(__x86_64__)
 const GemmKernel& gemm_kernel_avx2();
-const GemmKernel& gemm_kernel_avx512();
+// wide_rows: X·Wᵀ and dY·W on 6×64 tiles, else on 12×32 (gemm_avx512.cc says which CPUs take
+// which).
+const GemmKernel& gemm_kernel_avx512(bool wide_rows);
 #endif
 
 }  // namespace tdmpc2::cpu

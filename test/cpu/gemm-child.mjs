@@ -1,7 +1,7 @@
 // Child process of gemm-paths.test.ts: runs linear forward/backward on the raw addon with
-// whatever TDMPC2_CPU_ISA / TDMPC2_NUM_THREADS it was started with. Reads
+// whatever TDMPC2_CPU_ISA / TDMPC2_GEMM_ROWS_TILE / TDMPC2_NUM_THREADS it was started with. Reads
 // {cases: [{M, K, N, x, w, g}]} (Float32 data as base64) on stdin, writes
-// {isa, threads, results: [{Y, dX, dW}]} on stdout.
+// {isa, gemmTiles, threads, results: [{Y, dX, dW}]} on stdout.
 import { addon, fromB64, readRequest, toB64 } from './child-io.mjs';
 
 const { cases } = await readRequest();
@@ -19,5 +19,5 @@ const results = cases.map(({ M, K, N, x, w, g }) => {
   for (const t of [X, W, dY, Y, dX, dW]) addon.tensorDispose(t);
   return out;
 });
-const { isa, threads } = addon.backends().cpu;
-process.stdout.write(JSON.stringify({ isa, threads, results }));
+const { isa, gemmTiles, threads } = addon.backends().cpu;
+process.stdout.write(JSON.stringify({ isa, gemmTiles, threads, results }));

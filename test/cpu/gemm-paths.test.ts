@@ -1,9 +1,10 @@
-// Every GEMM path of this CPU against the float64 reference: the AVX-512, AVX2 and baseline
-// micro-kernels (capped by TDMPC2_CPU_ISA in a child process), on shapes that exercise the row
-// and column tails (tail panels of one, two and three vectors: on AVX-512 X·Wᵀ and dY·W run
-// 6×64 tiles and dYᵀ·X 12×32 ones; last row panels of two thirds and one third of a tile, read in
-// place, and of other heights, packed), depth blocks (K > 768) and the agent's 536×512×512, in
-// the three forms (X·Wᵀ, dY·W, dYᵀ·X).
+// Every GEMM path of this CPU against the float64 reference: the AVX-512 micro-kernels with either
+// tile of X·Wᵀ and dY·W (6×64, Intel's default, and 12×32, AMD's: TDMPC2_GEMM_ROWS_TILE), AVX2 and
+// baseline ones (capped by TDMPC2_CPU_ISA), each in a child process, on shapes that exercise the
+// row and column tails (tail panels of one, two and three vectors; last row panels of two thirds
+// and one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768)
+// and the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X; dYᵀ·X runs 12×32 on
+// AVX-512).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +27,13 @@ const SHAPES: [number, number, number][] = [
   [260, 40, 70], // 8 rows after panels of 12 (two thirds), 2 after panels of 6 (a third)
   [30, 90, 90], // 90 = 64 + a tail of 26 columns (two vectors on AVX-512); 6 rows after 24, packed
 ];
-const ISAS = ['avx512', 'avx2', 'scalar'] as const;
+// [isa, rows tile]: the rows tile is forced where the ISA has a choice.
+const PATHS = [
+  ['avx512', '6x64'],
+  ['avx512', '12x32'],
+  ['avx2', '6x16'],
+  ['scalar', '6x8'],
+] as const;
 const RANK = { scalar: 0, avx2: 1, avx512: 2 } as const;
 const best = backends().cpu.isa;
 const tol = (K: number) => ({ atol: 2e-6 * Math.sqrt(K) + 1e-6, rtol: 1e-5 });
@@ -46,23 +53,29 @@ const f32 = (s: string) => {
 };
 const input = JSON.stringify({ cases: cases.map((c) => ({ ...c, x: b64(c.x), w: b64(c.w), g: b64(c.g) })) });
 
-describe.each(ISAS)('GEMM path %s', (isa) => {
+describe.each(PATHS)('GEMM path %s, rows tile %s', (isa, tile) => {
   const supported = RANK[isa] <= RANK[best];
-  test.skipIf(!supported)(`matches the float64 reference (cap TDMPC2_CPU_ISA=${isa}, 2 threads)`, () => {
+  test.skipIf(!supported)(`matches the float64 reference (TDMPC2_CPU_ISA=${isa}, TDMPC2_GEMM_ROWS_TILE=${tile}, 2 threads)`, () => {
     const run = spawnSync(process.execPath, [child], {
       input,
       encoding: 'utf8',
       maxBuffer: 1 << 28,
-      env: { ...process.env, TDMPC2_CPU_ISA: isa, TDMPC2_NUM_THREADS: '2' },
+      env: { ...process.env, TDMPC2_CPU_ISA: isa, TDMPC2_GEMM_ROWS_TILE: tile, TDMPC2_NUM_THREADS: '2' },
       timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { isa: string; threads: number; results: { Y: string; dX: string; dW: string }[] };
+    const out = JSON.parse(run.stdout) as {
+      isa: string;
+      gemmTiles: { rows: string; transposed: string };
+      threads: number;
+      results: { Y: string; dX: string; dW: string }[];
+    };
     expect(out.isa).toBe(isa);
+    expect(out.gemmTiles).toEqual({ rows: tile, transposed: isa === 'avx512' ? '12x32' : tile });
     expect(out.threads).toBe(2);
     cases.forEach(({ M, K, N, x, w, g }, i) => {
       const r = out.results[i]!;
-      const label = `${isa} M=${M} K=${K} N=${N}`;
+      const label = `${isa} ${tile} M=${M} K=${K} N=${N}`;
       expectClose(f32(r.Y), linearForwardRef(x, w, null, M, K, N), { ...tol(K), label: `${label} Y` });
       const ref = linearBackwardRef(x, w, g, M, K, N);
       expectClose(f32(r.dX), ref.dX, { ...tol(N), label: `${label} dX` });
