@@ -30,7 +30,7 @@ constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
 // Packing B runs in parallel from this many elements on (copying is cheap per element).
 constexpr int64_t kParallelMinPack = int64_t(1) << 17;
 
-// The AVX-512 tile of X·Wᵀ and dY·W: 6×64 on Intel, 12×32 on AMD (gemm_avx512.cc has the
+// The AVX-512 tile of X·Wᵀ and dY·W: 12×32 on AMD, else 6×64 (gemm_avx512.cc has the
 // measurements), or as TDMPC2_GEMM_ROWS_TILE says (6x64 or 12x32; other values are ignored).
 bool avx512_wide_rows() {
   if (const char* t = std::getenv("TDMPC2_GEMM_ROWS_TILE")) {

@@ -13,10 +13,10 @@
 //   12×32 needs two and twelve. Its core's front end was shared with another tenant, and load uops
 //   cost FMA throughput there (a loop of 24 register FMAs ran at 0.82–0.92 of its speed with 12–14
 //   independent L1 loads added); on the agent's shapes 6×64 ran 0.99–1.12× the speed of 12×32.
-// - AMD (Zen 5, a core of its own, two loads per cycle): 12×32, 1.006–1.016× 6×64 on the GEMMs
-//   alone, updates 1.02× and plans 1.03–1.04× faster. Its C tile is half as wide, so fewer cache
-//   lines of C are live per row panel.
-// TDMPC2_GEMM_ROWS_TILE=6x64|12x32 overrides the choice (tests run both on any CPU).
+// - AMD (a Zen 5 EPYC, whose guest sees one thread per core): 12×32, 1.006–1.016× 6×64 on the
+//   GEMMs alone, whole updates 1.02× and plan calls 1.03–1.04× faster.
+// Other vendors take 6×64. TDMPC2_GEMM_ROWS_TILE=6x64|12x32 overrides the choice (the tests run
+// both on any AVX-512 CPU).
 #if defined(__x86_64__)
 #include <immintrin.h>
 
