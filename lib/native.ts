@@ -69,7 +69,7 @@ export interface CpuInfo {
   isa: CpuIsa;
   /**
    * The GEMM's register tiles, rows × columns ("12x32"): `rows` for X·Wᵀ and dY·W (on AVX-512
-   * 6x64 on Intel CPUs and 12x32 on AMD ones, or as `TDMPC2_GEMM_ROWS_TILE` says), `transposed`
+   * 12x32 on AMD CPUs and 6x64 on others, or as `TDMPC2_GEMM_ROWS_TILE` says), `transposed`
    * for dYᵀ·X. Results do not depend on them.
    */
   gemmTiles: { rows: string; transposed: string };

@@ -39,8 +39,7 @@ bool avx512_wide_rows() {
     if (v == "12x32") return false;
   }
 #if defined(__x86_64__)
-  __builtin_cpu_init();
-  return !__builtin_cpu_is("amd");
+  return !__builtin_cpu_is("amd");  // select_kernel ran __builtin_cpu_init
 #else
   return true;
 #endif

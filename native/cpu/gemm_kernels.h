@@ -24,7 +24,7 @@ struct GemmKernel {
   // The family of the products that read op(A) = A's rows in place (X·Wᵀ, dY·W: the weights
   // are B, packed once per step) and that of op(A) = Aᵀ, packed per row panel (dYᵀ·X). They
   // differ where a wider, shorter tile reads fewer bytes per FMA in the first case but streams
-  // its B panels too often in the second (AVX-512 on Intel: 6×64 and 12×32).
+  // its B panels too often in the second (AVX-512 off AMD: 6×64 and 12×32).
   GemmTiles rows;
   GemmTiles transposed;
   // dst[k][w] = B[j·ldb + k] for k < kc, j < cols, and 0 for cols ≤ j < w: one panel of Bᵀ

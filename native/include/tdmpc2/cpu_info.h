@@ -6,8 +6,8 @@ namespace tdmpc2 {
 // "avx512", "avx2" or "scalar": the GEMM micro-kernels in use — the widest this CPU supports,
 // unless the TDMPC2_CPU_ISA environment variable (read once, at first use) names a narrower one.
 const char* cpu_isa();
-// The GEMM's register tiles, "MRxNR": of X·Wᵀ and dY·W (A's rows read in place; on AVX-512 6x64
-// on Intel, 12x32 on AMD, or as TDMPC2_GEMM_ROWS_TILE says) and of dYᵀ·X (Aᵀ packed).
+// The GEMM's register tiles, "MRxNR": of X·Wᵀ and dY·W (A's rows read in place; on AVX-512 12x32
+// on AMD and 6x64 on other CPUs, or as TDMPC2_GEMM_ROWS_TILE says) and of dYᵀ·X (Aᵀ packed).
 const char* cpu_gemm_rows_tile();
 const char* cpu_gemm_transposed_tile();
 // Threads the CPU kernels may use, the caller included: TDMPC2_NUM_THREADS when set, else the
