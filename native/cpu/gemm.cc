@@ -2,12 +2,13 @@
 // row panels of op(A), in parallel over row panels (see gemm.h for the interface).
 //
 // Loop order (for the agent's sizes, K ≤ 768 and N ≤ 640, a single depth block):
-//   for each row panel of mr rows            ← one work item of the thread pool
-//     A panel: rows of A read in place (X·Wᵀ, dY·W) or packed [k][mr] (dYᵀ·X, the last rows)
-//     for each column panel of B: tile      ← the A panel stays in L1, B streams from L2
-//     epilogue on the finished rows          ← the fused LayerNorm/Mish/SimNorm, rows still hot
+//   for each column block of B (X·Wᵀ, dY·W: ≤ half the L2 each; dYᵀ·X: one)
+//     for each row panel of mr rows          ← one work item of the thread pool
+//       A panel: rows of A read in place (X·Wᵀ, dY·W) or packed [k][mr] (dYᵀ·X, the last rows)
+//       for each column panel of the block: tile  ← the A panel stays in L1, B streams from L2
+//       epilogue on the finished rows (last block)  ← the fused LayerNorm/Mish/SimNorm
 // Deeper K is cut into blocks of ≤ 512 (the A panel must stay in L1); a block after the first
-// accumulates into C. Wider N only means B leaves L2 between row panels: correct, a bit slower.
+// accumulates into C.
 #include "gemm.h"
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 #include <cstring>
 #include <new>
 #include <string>
+
+#include <unistd.h>
 
 #include "gemm_kernels.h"
 #include "thread_pool.h"
@@ -67,6 +70,31 @@ const GemmKernel& select_kernel() {
 const GemmKernel& kernel() {
   static const GemmKernel& k = select_kernel();
   return k;
+}
+
+// How many bytes of packed B one column block of X·Wᵀ or dY·W may hold: half this core's L2
+// (glibc reads its size from cpuid), so that a block stays in L2 while every row panel streams it,
+// or TDMPC2_GEMM_BLOCK_KIB (0: no blocks; the tests force small blocks with it); unknown: no
+// blocks. A 512×512 W packs into 1 MiB: on Zen 5 (1 MiB of L2) it left L2 between row panels,
+// and blocks of 512 KiB ran X·Wᵀ 1.008–1.018× (256, 536, 1024 rows) and dY·W 1.015× as fast in
+// tools/gemm-ab, whole plan calls in 0.976–0.983× the time and updates in 0.991–0.995×
+// (in-process A/Bs, 2026-12-01). dYᵀ·X is not blocked: each block would repack its Aᵀ panels
+// (0.79–0.97× there).
+int64_t column_block_bytes() {
+  static const int64_t bytes = [] {
+    if (const char* e = std::getenv("TDMPC2_GEMM_BLOCK_KIB")) {
+      char* end = nullptr;
+      const long long kib = std::strtoll(e, &end, 10);
+      if (end != e && *end == '\0' && kib >= 0 && kib < (int64_t(1) << 40)) return int64_t(kib) * 1024;
+    }
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    const long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return l2 > 0 ? int64_t(l2) / 2 : int64_t(0);
+#else
+    return int64_t(0);
+#endif
+  }();
+  return bytes;
 }
 
 float* aligned_floats(size_t n) {
@@ -178,27 +206,38 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
   const int64_t kc_max = (K + blocks - 1) / blocks;
   const int64_t row_panels = (M + mr - 1) / mr;
 
-  auto row_panel = [&](int64_t ip) {
-    const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
-    // Rows of A are read in place when k-contiguous and of a tile height; else packed.
-    const bool in_place = !a_trans && gemm_tile_in_place(rows, mr);
-    float* ap = in_place ? nullptr : a_scratch(size_t(mr * kc_max));
-    for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
-      const int64_t kc = std::min(kc_max, K - k0);
-      const bool accumulate = beta != 0.f || k0 > 0;
-      const float* a = in_place ? A + i0 * lda + k0 : ap;
-      if (!in_place) pack_a(ker, A, lda, a_trans, i0, rows, k0, kc, mr, ap);
-      const int64_t a_rs = in_place ? lda : 0;
-      for (int64_t p = 0; p < B.panels(); ++p) {
-        const int64_t w = B.panel_width(p), j0 = p * B.nr();
-        tiles.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
-                 std::min(w, N - j0), accumulate);
+  // Column blocks of B panels (see column_block_bytes), each swept over all row panels before
+  // the next; a row panel's epilogue runs after its last block.
+  const int64_t budget = column_block_bytes();
+  const int64_t b_bytes = B.panels() * B.nr() * K * int64_t(sizeof(float));
+  const int64_t want = a_trans || budget <= 0 ? 1 : (b_bytes + budget - 1) / budget;
+  const int64_t per_block = (B.panels() + want - 1) / want;  // blocks of even width
+  const int64_t col_blocks = (B.panels() + per_block - 1) / per_block;
+  for (int64_t cb = 0; cb < col_blocks; ++cb) {
+    const int64_t p0 = cb * per_block, p1 = std::min(B.panels(), p0 + per_block);
+    const bool last_block = cb + 1 == col_blocks;
+    auto row_panel = [&](int64_t ip) {
+      const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
+      // Rows of A are read in place when k-contiguous and of a tile height; else packed.
+      const bool in_place = !a_trans && gemm_tile_in_place(rows, mr);
+      float* ap = in_place ? nullptr : a_scratch(size_t(mr * kc_max));
+      for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
+        const int64_t kc = std::min(kc_max, K - k0);
+        const bool accumulate = beta != 0.f || k0 > 0;
+        const float* a = in_place ? A + i0 * lda + k0 : ap;
+        if (!in_place) pack_a(ker, A, lda, a_trans, i0, rows, k0, kc, mr, ap);
+        const int64_t a_rs = in_place ? lda : 0;
+        for (int64_t p = p0; p < p1; ++p) {
+          const int64_t w = B.panel_width(p), j0 = p * B.nr();
+          tiles.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
+                     std::min(w, N - j0), accumulate);
+        }
       }
-    }
-    if (epilogue != nullptr) epilogue->fn(epilogue->ctx, i0, rows);
-  };
-  const bool parallel = M * N * K >= kParallelMinMacs;
-  parallel_for(row_panels, parallel ? num_threads() : 1, ItemFn(row_panel));
+      if (last_block && epilogue != nullptr) epilogue->fn(epilogue->ctx, i0, rows);
+    };
+    const bool parallel = M * N * K >= kParallelMinMacs;
+    parallel_for(row_panels, parallel ? num_threads() : 1, ItemFn(row_panel));
+  }
 }
 
 const char* gemm_isa() { return kernel().isa; }

@@ -4,7 +4,7 @@
 // row and column tails (tail panels of one, two and three vectors; last row panels of two thirds
 // and one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768)
 // and the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X; dYᵀ·X runs 12×32 on
-// AVX-512).
+// AVX-512); and that column blocks of B (X·Wᵀ and dY·W) leave every bit of the results as it is.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -80,6 +80,33 @@ describe.each(PATHS)('GEMM path %s, rows tile %s', (isa, tile) => {
       const ref = linearBackwardRef(x, w, g, M, K, N);
       expectClose(f32(r.dX), ref.dX, { ...tol(N), label: `${label} dX` });
       expectClose(f32(r.dW), ref.dW, { ...tol(M), label: `${label} dW` });
+    });
+  });
+});
+
+// The column blocks of X·Wᵀ and dY·W (half the L2 by default; none where B fits) must not change
+// a bit: each element is the same dot product in the same order. Forced here from none to blocks
+// of 40 KiB (one to a few panels each, uneven last blocks, with depth blocks at K = 1030).
+describe('GEMM column blocks', () => {
+  test(`give the same bits as no blocks (TDMPC2_GEMM_BLOCK_KIB=0 vs 40, ${best}, 2 threads)`, () => {
+    const outputs = ['0', '40'].map((kib) => {
+      const run = spawnSync(process.execPath, [child], {
+        input,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: { ...process.env, TDMPC2_GEMM_BLOCK_KIB: kib, TDMPC2_NUM_THREADS: '2' },
+        timeout: 120_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { results: { Y: string; dX: string; dW: string }[] }).results;
+    });
+    expect(outputs[1]!.length).toBe(SHAPES.length);
+    outputs[1]!.forEach((r, i) => {
+      const [M, K, N] = SHAPES[i]!;
+      for (const k of ['Y', 'dX', 'dW'] as const) expect(r[k], `M=${M} K=${K} N=${N} ${k}`).toBe(outputs[0]![i]![k]);
+    });
+    cases.forEach(({ M, K, N, x, w }, i) => {
+      expectClose(f32(outputs[1]![i]!.Y), linearForwardRef(x, w, null, M, K, N), { ...tol(K), label: `blocks M=${M} K=${K} N=${N} Y` });
     });
   });
 });
