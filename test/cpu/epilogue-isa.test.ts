@@ -5,12 +5,12 @@
 // gives the same bits — every output is the same k-ordered FMA chain — and whose epilogue is the
 // portable code). Inputs include values beyond Mish's linear clamp (20) and exp's floor (−104),
 // ±∞ and NaN, N tails (7, 101), with and without dropout, and SimNorm.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, test } from 'vitest';
 
 import { backends } from '../../lib/index.js';
+import { runPathChild } from '../helpers/path-child.js';
 import { uniform } from '../helpers/random.js';
 
 const child = fileURLToPath(new URL('./epilogue-child.mjs', import.meta.url));
@@ -20,15 +20,7 @@ const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLengt
 type ChildOut = { isa: string; outputs: Record<string, string> };
 
 function run(isa: string, input: string): ChildOut {
-  const r = spawnSync(process.execPath, [child], {
-    input,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env: { ...process.env, TDMPC2_CPU_ISA: isa, TDMPC2_NUM_THREADS: '1' },
-    timeout: 60_000,
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as ChildOut;
+  return runPathChild<ChildOut>(child, input, { TDMPC2_CPU_ISA: isa, TDMPC2_NUM_THREADS: '1' }, 60_000);
 }
 
 const f32 = (b64s: string) => {

@@ -5,13 +5,13 @@
 // and one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768)
 // and the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X; dYᵀ·X runs 12×32 on
 // AVX-512); and that column blocks of B (X·Wᵀ and dY·W) leave every bit of the results as it is.
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, test } from 'vitest';
 
 import { backends } from '../../lib/index.js';
 import { expectClose } from '../helpers/expect-close.js';
+import { runPathChild } from '../helpers/path-child.js';
 import { uniform } from '../helpers/random.js';
 import { linearBackwardRef, linearForwardRef } from '../reference/linear.js';
 
@@ -56,20 +56,12 @@ const input = JSON.stringify({ cases: cases.map((c) => ({ ...c, x: b64(c.x), w: 
 describe.each(PATHS)('GEMM path %s, rows tile %s', (isa, tile) => {
   const supported = RANK[isa] <= RANK[best];
   test.skipIf(!supported)(`matches the float64 reference (TDMPC2_CPU_ISA=${isa}, TDMPC2_GEMM_ROWS_TILE=${tile}, 2 threads)`, () => {
-    const run = spawnSync(process.execPath, [child], {
-      input,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      env: { ...process.env, TDMPC2_CPU_ISA: isa, TDMPC2_GEMM_ROWS_TILE: tile, TDMPC2_NUM_THREADS: '2' },
-      timeout: 120_000,
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as {
+    const out = runPathChild<{
       isa: string;
       gemmTiles: { rows: string; transposed: string };
       threads: number;
       results: { Y: string; dX: string; dW: string }[];
-    };
+    }>(child, input, { TDMPC2_CPU_ISA: isa, TDMPC2_GEMM_ROWS_TILE: tile, TDMPC2_NUM_THREADS: '2' });
     expect(out.isa).toBe(isa);
     expect(out.gemmTiles).toEqual({ rows: tile, transposed: isa === 'avx512' ? '12x32' : tile });
     expect(out.threads).toBe(2);
@@ -89,17 +81,10 @@ describe.each(PATHS)('GEMM path %s, rows tile %s', (isa, tile) => {
 // of 40 KiB (one to a few panels each, uneven last blocks, with depth blocks at K = 1030).
 describe('GEMM column blocks', () => {
   test(`give the same bits as no blocks (TDMPC2_GEMM_BLOCK_KIB=0 vs 40, ${best}, 2 threads)`, () => {
-    const outputs = ['0', '40'].map((kib) => {
-      const run = spawnSync(process.execPath, [child], {
-        input,
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-        env: { ...process.env, TDMPC2_GEMM_BLOCK_KIB: kib, TDMPC2_NUM_THREADS: '2' },
-        timeout: 120_000,
-      });
-      expect(run.status, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as { results: { Y: string; dX: string; dW: string }[] }).results;
-    });
+    const outputs = ['0', '40'].map(
+      (kib) =>
+        runPathChild<{ results: { Y: string; dX: string; dW: string }[] }>(child, input, { TDMPC2_GEMM_BLOCK_KIB: kib, TDMPC2_NUM_THREADS: '2' }).results,
+    );
     expect(outputs[1]!.length).toBe(SHAPES.length);
     outputs[1]!.forEach((r, i) => {
       const [M, K, N] = SHAPES[i]!;
