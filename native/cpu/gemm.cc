@@ -79,7 +79,7 @@ const GemmKernel& kernel() {
 // and blocks of 512 KiB ran X·Wᵀ 1.008–1.018× (256, 536, 1024 rows) and dY·W 1.015× as fast in
 // tools/gemm-ab, whole plan calls in 0.976–0.983× the time and updates in 0.991–0.995×
 // (in-process A/Bs, 2026-12-01). dYᵀ·X is not blocked: each block would repack its Aᵀ panels
-// (0.79–0.97× there).
+// (0.79–0.99× there).
 int64_t column_block_bytes() {
   static const int64_t bytes = [] {
     if (const char* e = std::getenv("TDMPC2_GEMM_BLOCK_KIB")) {
