@@ -213,6 +213,7 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
   const int64_t want = a_trans || budget <= 0 ? 1 : (b_bytes + budget - 1) / budget;
   const int64_t per_block = (B.panels() + want - 1) / want;  // blocks of even width
   const int64_t col_blocks = (B.panels() + per_block - 1) / per_block;
+  const int threads = M * N * K >= kParallelMinMacs ? num_threads() : 1;
   for (int64_t cb = 0; cb < col_blocks; ++cb) {
     const int64_t p0 = cb * per_block, p1 = std::min(B.panels(), p0 + per_block);
     const bool last_block = cb + 1 == col_blocks;
@@ -235,8 +236,7 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
       }
       if (last_block && epilogue != nullptr) epilogue->fn(epilogue->ctx, i0, rows);
     };
-    const bool parallel = M * N * K >= kParallelMinMacs;
-    parallel_for(row_panels, parallel ? num_threads() : 1, ItemFn(row_panel));
+    parallel_for(row_panels, threads, ItemFn(row_panel));
   }
 }
 

@@ -1,5 +1,5 @@
 // Every GEMM path of this CPU against the float64 reference: the AVX-512 micro-kernels with either
-// tile of X·Wᵀ and dY·W (6×64, Intel's default, and 12×32, AMD's: TDMPC2_GEMM_ROWS_TILE), AVX2 and
+// tile of X·Wᵀ and dY·W (12×32, the default on AMD, and 6×64, elsewhere: TDMPC2_GEMM_ROWS_TILE), AVX2 and
 // baseline ones (capped by TDMPC2_CPU_ISA), each in a child process, on shapes that exercise the
 // row and column tails (tail panels of one, two and three vectors; last row panels of two thirds
 // and one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768)
