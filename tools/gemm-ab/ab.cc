@@ -21,13 +21,17 @@ extern "C" void* base_pack(int64_t K, int64_t N, const float* B, int form);
 extern "C" void base_gemm(const void*, int64_t, const float*, int64_t, int, float, float*, int64_t);
 extern "C" void* var_pack(int64_t K, int64_t N, const float* B, int form);
 extern "C" void var_gemm(const void*, int64_t, const float*, int64_t, int, float, float*, int64_t);
+extern "C" void base_gemm_tn(int64_t, int64_t, int64_t, const float*, const float*, float, float*);
+extern "C" void var_gemm_tn(int64_t, int64_t, int64_t, const float*, const float*, float, float*);
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: ab M K N nt|nn|tn [beta 0|1] [pairs 300]\n");
+    std::fprintf(stderr, "usage: ab M K N nt|nn|tn|tn-call [beta 0|1] [pairs 300]\n");
     return 2;
   }
   const int64_t M = std::atol(argv[1]), K = std::atol(argv[2]), N = std::atol(argv[3]);
+  // tn-call: dYᵀ·X through gemm_tn, B's packing (if any) timed with the product.
+  const bool tn_call = !std::strcmp(argv[4], "tn-call");
   const int form = !std::strcmp(argv[4], "nt") ? 0 : !std::strcmp(argv[4], "nn") ? 1 : 2;
   const float beta = argc > 5 ? float(std::atof(argv[5])) : 0.f;
   const int pairs = argc > 6 ? std::atoi(argv[6]) : 300;
@@ -37,12 +41,16 @@ int main(int argc, char** argv) {
   for (float& x : A) x = u(gen);
   for (float& x : B) x = u(gen);
   const int64_t lda = form == 2 ? M : K;
+  // Packed once here for nt/nn/tn; tn-call packs inside each call (these calls also set each
+  // side's pool to one thread).
   const void* pb = base_pack(K, N, B.data(), form);
   const void* pv = var_pack(K, N, B.data(), form);
   using Clock = std::chrono::steady_clock;
   auto time = [&](bool variant) {
     const auto t0 = Clock::now();
-    if (variant) var_gemm(pv, M, A.data(), lda, form, beta, C1.data(), N);
+    if (tn_call && variant) var_gemm_tn(M, N, K, A.data(), B.data(), beta, C1.data());
+    else if (tn_call) base_gemm_tn(M, N, K, A.data(), B.data(), beta, C0.data());
+    else if (variant) var_gemm(pv, M, A.data(), lda, form, beta, C1.data(), N);
     else base_gemm(pb, M, A.data(), lda, form, beta, C0.data(), N);
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };

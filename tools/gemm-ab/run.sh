@@ -2,9 +2,13 @@
 # Compares the CPU GEMM of the working tree (native/cpu) with a committed version, in one process
 # (see ab.cc for the method):
 #
-#   tools/gemm-ab/run.sh [BASE_REV] -- M K N nt|nn|tn [beta] [pairs]
+#   tools/gemm-ab/run.sh [BASE_REV] -- M K N nt|nn|tn|tn-call [beta] [pairs]
 #   tools/gemm-ab/run.sh HEAD -- 536 512 512 nt          # the planner's hidden layer
 #   tools/gemm-ab/run.sh HEAD -- 512 256 512 tn 1        # a dW += dYᵀ·X of the update
+#   tools/gemm-ab/run.sh HEAD -- 512 256 512 tn-call 1   # the same through gemm_tn, B's pack timed
+#
+# nt, nn and tn time the product alone, B packed once before the pairs; tn-call times gemm_tn as
+# the dense backward calls it, B's packing (or whatever the side does instead) included.
 #
 # BASE_REV defaults to HEAD. An A/A run (no change in native/cpu) prints a speedup within ~1 % of
 # 1.000; differences smaller than that are noise. g++ only; nothing here is part of the package.

@@ -42,3 +42,9 @@ extern "C" void TDMPC2_AB_CAT(SIDE, _gemm)(const void* packed, int64_t M, const 
                                            int64_t ldc) {
   gemm_packed(M, A, lda, form == 2, *static_cast<const PackedB*>(packed), beta, C, ldc);
 }
+
+// dYᵀ·X through gemm_tn: B[K,N] packed (or not) inside the call, as the dense backward runs it.
+extern "C" void TDMPC2_AB_CAT(SIDE, _gemm_tn)(int64_t M, int64_t N, int64_t K, const float* A,
+                                              const float* B, float beta, float* C) {
+  gemm_tn(M, N, K, A, M, B, N, beta, C, N);
+}
