@@ -49,6 +49,9 @@ export interface UpdateInfo {
   piScale: number;
 }
 
+/** What the policy update reports (part of UpdateInfo). */
+type PiInfo = Pick<UpdateInfo, 'piLoss' | 'piGradNorm' | 'piEntropy' | 'piScale'>;
+
 /** Random streams of the update, checkpointed with the agent. */
 export interface UpdaterRng {
   policy: RngStream;
@@ -131,21 +134,27 @@ export class Updater {
 
   update(batch: Batch): UpdateInfo {
     const { model, cfg, graph: g } = this;
-    // The forward and backward see constant weights: the layers applied more than once (the
-    // encoder, for targets and rollout; the dynamics, H times each way) are packed for the GEMM once.
-    const losses = withFrozenWeights([model.encoder.params.data, model.dynamics.params.data], () => {
-      const l = this.modelLosses(batch);
-      g.backward();
-      return l;
+    // Layers applied more than once with the same weights are packed for the GEMM once: the
+    // encoder (targets and rollout) and the dynamics (H times each way) for the model losses, and
+    // the policy, which the TD targets and the policy loss both apply and only its own step, the
+    // last of the policy update, changes.
+    const { losses, norm, pi } = withFrozenWeights([model.pi.params.data], () => {
+      const losses = withFrozenWeights([model.encoder.params.data, model.dynamics.params.data], () => {
+        const l = this.modelLosses(batch);
+        g.backward();
+        return l;
+      });
+
+      // Update model
+      const modelGrads = this.optim.groups.map((gr) => gr.grads);
+      const norm = gradNorm(modelGrads);
+      this.optim.step(clipCoefficient(norm, cfg.gradClipNorm), { zeroGrad: true });
+
+      // Update policy: its gradients here, its step after the span
+      const pi = this.#policyGradients(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B, this.#taskIds(batch, cfg.horizon + 1));
+      return { losses, norm, pi };
     });
-
-    // Update model
-    const modelGrads = this.optim.groups.map((gr) => gr.grads);
-    const norm = gradNorm(modelGrads);
-    this.optim.step(clipCoefficient(norm, cfg.gradClipNorm), { zeroGrad: true });
-
-    // Update policy
-    const pi = this.updatePi(g.constant(g.noGrad(() => stackRows(g, losses.zs)).value), losses.B, this.#taskIds(batch, cfg.horizon + 1));
+    this.piOptim.step(clipCoefficient(pi.piGradNorm, cfg.gradClipNorm), { zeroGrad: true });
 
     // Update target Q-functions
     model.softUpdateTarget();
@@ -250,7 +259,14 @@ export class Updater {
   }
 
   /** SPEC §9.5: the policy step on the rollout latents zs [(H+1)·B, L] (detached). */
-  updatePi(zs: Var, B: number, taskIds: Int32Array | null = null): Pick<UpdateInfo, 'piLoss' | 'piGradNorm' | 'piEntropy' | 'piScale'> {
+  updatePi(zs: Var, B: number, taskIds: Int32Array | null = null): PiInfo {
+    const info = this.#policyGradients(zs, B, taskIds);
+    this.piOptim.step(clipCoefficient(info.piGradNorm, this.cfg.gradClipNorm), { zeroGrad: true });
+    return info;
+  }
+
+  /** updatePi up to its step: the policy loss and its gradients in model.pi.params.grad. */
+  #policyGradients(zs: Var, B: number, taskIds: Int32Array | null): PiInfo {
     const { model, cfg, graph: g } = this;
     const H = cfg.horizon;
     const task = model.taskRows(g, taskIds);
@@ -284,7 +300,6 @@ export class Updater {
     });
     g.backward();
     const piNorm = gradNorm([model.pi.params.grad!]);
-    this.piOptim.step(clipCoefficient(piNorm, cfg.gradClipNorm), { zeroGrad: true });
     const lp = sample.logProb.toArray();
     let entropy = 0;
     for (let k = 0; k < lp.length; k++) entropy -= lp[k]!;
