@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { backends, Tensor } from '../../lib/index.js';
+import { lcgUniform as rand } from '../../lib/bench/kernels.js';
 import type { Device } from '../../lib/nn/device.js';
 import {
   denseBackward,
@@ -43,16 +44,6 @@ const device = arg('device', 'cpu') as Device;
 if (device !== 'cpu' && !info.cuda.available) {
   process.stderr.write(`CUDA unavailable: ${info.cuda.available ? '' : info.cuda.reason}\n`);
   process.exit(1);
-}
-
-function rand(n: number, scale: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
 }
 
 const t = (data: Float32Array, shape: number[]) => Tensor.from(data, shape, device);

@@ -7,19 +7,15 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import type { GemmPeer } from '../../lib/bench/kernels.js';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, 'openblas-sgemm.c');
 const binary = join(here, '..', '..', 'build', 'bench', 'openblas-sgemm');
 
-/** GEMM forms as the row-major kernels name them (see native/cpu/gemm.h). */
-export type GemmForm = 'nt' | 'nn' | 'tn';
-
-export interface OpenBlasPeer {
-  /** The kernel OpenBLAS chose (openblas_get_corename) and how it was chosen. */
-  core: string;
-  label: string;
-  /** Times `reps` calls of C = beta·C + op(A)·op(B) in the peer process; seconds per call. */
-  time(form: GemmForm, M: number, K: number, N: number, beta: 0 | 1, reps: number): Promise<number[]>;
+/** A GemmPeer (lib/bench/kernels.ts) in a child process: `core` is the kernel OpenBLAS chose
+ * (openblas_get_corename) and how it was chosen; `time` runs the calls in the peer process. */
+export interface OpenBlasPeer extends GemmPeer {
   close(): void;
 }
 

@@ -1,4 +1,5 @@
-// `tdmpc2 bench update|planner|kernels`: timings of what this build has, with the analytic FLOPs.
+// `tdmpc2 bench update|planner|kernels`: timings of what this build has, with the analytic FLOPs
+// (update, planner) or the core's measured FMA peak (kernels).
 import { TDMPC2 } from '../agent/agent.js';
 import type { ModelSize } from '../config.js';
 import { MODEL_SIZES } from '../config.js';
@@ -6,6 +7,7 @@ import { loadMujoco } from '../envs/mujoco.js';
 import { makeEnv } from '../envs/registry.js';
 import { planMacs, updateMacs } from '../model/flops.js';
 import { Tensor } from '../nn/tensor.js';
+import { runKernelBenchmarks } from '../bench/kernels.js';
 import { intList, intOption, parse, println, UsageError, type CliIO } from './args.js';
 
 export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
@@ -13,14 +15,19 @@ export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
   update    milliseconds per gradient update (batch 256 by default) for model sizes 1 and 5,
             with the analytic FLOPs of an update and the rate they imply
   planner   milliseconds per MPPI planning call for B observations at once
-  kernels   kernel micro-benchmarks (not part of this build: see below)
+  kernels   the CPU GEMM on the agent's shapes against this core's FMA peak measured in the
+            same run (one thread, and two against one), the fused LayerNorm epilogues against
+            their bare GEMM, and the dynamics MLP (518→512→512→512) forward and training step.
+            One thread; the peers (OpenBLAS, tfjs-wasm) are in the source repository's
+            benchmarks/kernels.ts
 
 Options:
   --sizes LIST      model sizes (default 1,5)
   --batch LIST      update: batch size (default 256); planner: observations per call (default 1,64)
-  --repeats N       timed repeats after 2 warm-ups; the median is reported (default 5)
+  --repeats N       timed repeats after 2 warm-ups; the median is reported (default 5);
+                    kernels: interleaved rounds of 4 calls each (default 15)
   --task TASK       shapes of this task (default cartpole-swingup: obs 5, action 1)
-  --device D        auto, cpu, cuda or cuda:N (default auto)
+  --device D        auto, cpu, cuda or cuda:N (default auto); kernels: cpu only
   --json            print the results as JSON
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -64,12 +71,19 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1 || !['update', 'planner', 'kernels'].includes(what!))
     throw new UsageError('bench', `expected one of update, planner, kernels${what ? `, got "${positionals.join(' ')}"` : ''}`);
   if (what === 'kernels') {
-    println(
-      io.stderr,
-      'tdmpc2 bench kernels: not available in this build. The kernel micro-benchmarks are scripts of the source ' +
-        'repository (node benchmarks/run-ts.mjs benchmarks/kernels/dense.ts, critic.ts, optim.ts, rng.ts).',
-    );
-    return 1;
+    for (const k of ['sizes', 'batch', 'task'] as const)
+      if (v[k] !== undefined) throw new UsageError('bench', `--${k}: not an option of bench kernels (its shapes are fixed)`);
+    if (v.device !== undefined && !/^(auto|cpu)$/.test(v.device))
+      throw new UsageError('bench', `--device: bench kernels measures the CPU kernels (cpu or auto), got "${v.device}"`);
+    const rounds = intOption('bench', 'repeats', v.repeats, 1) ?? 15;
+    const report = await runKernelBenchmarks({
+      rounds,
+      gemmPeerNotes: ["no GEMM peer (the source repository's benchmarks/kernels.ts adds OpenBLAS)"],
+      mlpPeer: "no peer (the source repository's benchmarks/kernels.ts adds tfjs-wasm)",
+      log: v.json ? () => {} : (line) => println(io.stdout, line),
+    });
+    if (v.json) println(io.stdout, JSON.stringify(report));
+    return 0;
   }
   const sizes = (v.sizes ? intList('bench', 'sizes', v.sizes, 1) : [1, 5]) as ModelSize[];
   for (const s of sizes) if (!(s in MODEL_SIZES)) throw new UsageError('bench', `--sizes: expected sizes among ${Object.keys(MODEL_SIZES).join(', ')}, got ${s}`);

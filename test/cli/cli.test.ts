@@ -157,7 +157,7 @@ describe('tdmpc2 (in process)', () => {
     expect((await run('tasks')).out.split('\n')[1]).toMatch(/^cartpole-balance\s+5\s+1\s+500$/);
   });
 
-  test('bench: update timings with the analytic FLOPs; planner and kernels only when present', async () => {
+  test('bench: update timings with the analytic FLOPs; the planner only when present', async () => {
     const r = await run('bench', 'update', '--sizes', '1', '--batch', '4', '--repeats', '1', '--json');
     expect(r.code, r.err).toBe(0);
     const [row] = JSON.parse(r.out) as Array<{ size: number; batch: number; msMedian: number; gflop: number; parameters: number }>;
@@ -167,11 +167,57 @@ describe('tdmpc2 (in process)', () => {
     const p = await run('bench', 'planner', '--sizes', '1', '--batch', '1', '--repeats', '1');
     if (p.code === 0) expect(p.out).toMatch(/planner on cartpole-swingup/);
     else expect(p.err).toMatch(/^tdmpc2 bench planner: not available in this build \(/);
-    const k = await run('bench', 'kernels');
-    expect(k.code).toBe(1);
-    expect(k.err).toMatch(/not available in this build/);
     expect((await run('bench', 'everything')).code).toBe(2);
   });
+
+  test('bench kernels: every listed GEMM shape against the FMA peak, the epilogues and the MLP, without peers', async () => {
+    const k = await run('bench', 'kernels', '--repeats', '1', '--json');
+    expect(k.code, k.err).toBe(0);
+    const report = JSON.parse(k.out) as {
+      threads: number;
+      fmaPeakGflops: number;
+      openblas: string[];
+      tfjs: string;
+      gemm: { form: string; M: number; K: number; N: number; gflops: number; peakShare: number; peers: unknown[]; vsOpenBlas: number | null; twoThreadSpeedup: number | null }[];
+      epilogue: { workload: string; ms: number; gemmMs: number }[];
+      mlp: { workload: string; batch: number; ms: number; peerMs: number | null }[];
+    };
+    expect(report.threads).toBe(1);
+    expect(report.fmaPeakGflops).toBeGreaterThan(0);
+    // The shapes of the CPU-speed issue, in its order.
+    expect(report.gemm.map((g) => `${g.form} ${g.M}x${g.K}x${g.N}`)).toEqual([
+      'nt 256x512x512', 'nt 536x512x512', 'nt 1024x512x512', 'nt 256x128x384', 'nt 536x384x384', 'nt 256x512x101',
+      'tn 512x256x512', 'nn 256x512x512',
+    ]);
+    for (const g of report.gemm) {
+      expect(g.gflops).toBeGreaterThan(0);
+      expect(g.peakShare).toBeGreaterThan(0);
+      expect(g.peers).toEqual([]);
+      expect(g.vsOpenBlas).toBeNull();
+      expect(g.twoThreadSpeedup).toBeGreaterThan(0);
+    }
+    expect(report.openblas[0]).toMatch(/no GEMM peer/);
+    expect(report.tfjs).toMatch(/no peer/);
+    expect(report.epilogue.map((e) => e.workload)).toEqual([
+      'bias + LN + Mish (inference)', 'bias + LN + Mish (training: saves H, stats)', 'bias + LN + SimNorm (inference)',
+    ]);
+    for (const e of report.epilogue) expect(Math.min(e.ms, e.gemmMs)).toBeGreaterThan(0);
+    expect(report.mlp.map((m) => [m.workload, m.batch, m.peerMs])).toEqual([
+      ['forward (inference)', 536, null],
+      ['forward + backward + Adam', 256, null],
+    ]);
+    for (const m of report.mlp) expect(m.ms).toBeGreaterThan(0);
+    // The table without --json; shape options are refused.
+    const t = await run('bench', 'kernels', '--repeats', '1');
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/^CPU kernels on .*1 rounds × 4 calls/);
+    expect(t.out).toMatch(/dW \+= dYᵀ·X\s+512×256×512/);
+    expect(t.out).toMatch(/FMA peak \(/);
+    const bad = await run('bench', 'kernels', '--sizes', '5');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--sizes: not an option of bench kernels/);
+    expect((await run('bench', 'kernels', '--device', 'cuda')).code).toBe(2);
+  }, 120_000);
 });
 
 describe('tdmpc2 (the built bin)', () => {
