@@ -16,9 +16,9 @@ export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
             with the analytic FLOPs of an update and the rate they imply
   planner   milliseconds per MPPI planning call for B observations at once
   kernels   the CPU GEMM on the agent's shapes against this core's FMA peak measured in the
-            same run (one thread, and two against one), the fused LayerNorm epilogues against
-            their bare GEMM, and the dynamics MLP (518→512→512→512) forward and training step.
-            One thread; the peers (OpenBLAS, tfjs-wasm) are in the source repository's
+            same run, the fused LayerNorm epilogues against their bare GEMM, and the dynamics
+            MLP (518→512→512→512) forward and training step, all at one thread (the GEMM also
+            at two against one); the peers (OpenBLAS, tfjs-wasm) are in the source repository's
             benchmarks/kernels.ts
 
 Options:
