@@ -18,6 +18,7 @@ import { listTasks, loadMujoco, makeEnv, makeVectorEnv, type Mujoco } from '../l
 import { CompiledModel } from '../lib/envs/model.js';
 import { Rng } from '../lib/envs/rng.js';
 import { taskDefinition } from '../lib/envs/registry.js';
+import { median } from './util.js';
 
 const VECTOR_SIZE = 16;
 
@@ -36,12 +37,6 @@ interface TaskResult {
   singleDecisionsPerSecond: number;
   vectorDecisionsPerSecond: number;
   singlePhysicsStepsPerSecond: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** `count` actions of `size` values uniform in [-1, 1], flat. */

@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmark scripts: command-line options, the median, and calls
 // timed against the FMA peak.
+import { median } from '../lib/bench/median.js';
 
 /** The value after `--name` on the command line, or `fallback`. */
 export function arg(name: string, fallback: string): string {
@@ -10,11 +11,7 @@ export function arg(name: string, fallback: string): string {
 /** Whether `--name` is on the command line. */
 export const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-}
+export { median };
 
 /**
  * Our side of one benchmark row: the timed calls and their speed against the FMA peak.

@@ -19,6 +19,7 @@ import { addon, backends, setNumThreads } from '../native.js';
 import { withFrozenWeights } from '../nn/kernels/dense.js';
 import { denseForward, linearBackward, linearForward, type DenseEpilogue } from '../nn/ops.js';
 import { Tensor } from '../nn/tensor.js';
+import { median } from './median.js';
 import { mlpInit, oursMlp, type MlpInit, type MlpRunner } from './mlp.js';
 
 /** GEMM forms as the row-major kernels name them (see native/cpu/gemm.h). */
@@ -131,12 +132,6 @@ const GEMMS: { workload: string; form: GemmForm; M: number; K: number; N: number
   { workload: 'dW += dYᵀ·X', form: 'tn', M: 512, K: 256, N: 512 },
   { workload: 'dX = dY·W', form: 'nn', M: 256, K: 512, N: 512 },
 ];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[n >> 1]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-};
 
 /** n values uniform in (−scale, scale) from a 32-bit LCG seeded with `seed`: the benchmarks' inputs. */
 export function lcgUniform(n: number, scale: number, seed: number): Float32Array {

@@ -8,6 +8,7 @@ import { makeEnv } from '../envs/registry.js';
 import { planMacs, updateMacs } from '../model/flops.js';
 import { Tensor } from '../nn/tensor.js';
 import { runKernelBenchmarks } from '../bench/kernels.js';
+import { median } from '../bench/median.js';
 import { intList, intOption, parse, println, UsageError, type CliIO } from './args.js';
 
 export const BENCH_HELP = `Usage: tdmpc2 bench update|planner|kernels [options]
@@ -31,12 +32,6 @@ Options:
   --json            print the results as JSON
   --verbose         stack traces on errors
   -h, --help        this help`;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function time(repeats: number, f: () => void): number {
   f();
