@@ -4,7 +4,8 @@
 // at the same thread count, all in one run.
 //
 //   node benchmarks/run-ts.mjs benchmarks/planner.ts [--sizes 1,5] [--batches 1,16,256,1024]
-//        [--repeats 7] [--peer-max-batch 256] [--no-peer] [--device cpu|cuda:0] [--out FILE]
+//        [--repeats 7] [--peer-max-batch 256] [--no-peer] [--device cpu|cuda:0] [--gemm-profile]
+//        [--out FILE]
 //
 // (from the repository root, after building the addon). Writes benchmarks/results/planner-<device>.json.
 //
@@ -30,6 +31,10 @@
 // SPEC §8 (encoder; the policy trajectories; per iteration H × (reward + dynamics) + π + the Q
 // heads on N rows). Ours evaluates 2 Q heads, the peer (like the official code) all numQ; both
 // counts are reported. Elementwise work (LayerNorm, Mish, softmax, two-hot, top-k) is not counted.
+//
+// --gemm-profile (CPU): after each row's timed calls, `repeats` more run with the CPU GEMM
+// profile on (lib/bench/gemm-profile.ts): the time of each product form and shape and of B's
+// packs per call, printed as a table and kept in the JSON row (gemmProfile).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -38,6 +43,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { Planner, cpuFmaPeak } from '../lib/agent/planner.js';
+import { formatGemmProfile, profileGemms, type GemmProfileEntry } from '../lib/bench/gemm-profile.js';
 import { resolveConfig, type ModelSize, type ResolvedConfig } from '../lib/config.js';
 import { backends } from '../lib/index.js';
 import { planMacs } from '../lib/model/flops.js';
@@ -133,6 +139,8 @@ interface Row extends PeakTiming {
   peerMsAll: number[] | null;
   /** peer median ÷ our median (> 1: we are faster). */
   speedupVsPeer: number | null;
+  /** --gemm-profile: the GEMM profile of `repeats` calls and their mean ms. */
+  gemmProfile?: { calls: number; msPerCall: number; entries: GemmProfileEntry[] };
 }
 
 async function main(): Promise<void> {
@@ -180,6 +188,12 @@ async function main(): Promise<void> {
         if (peer) theirs.push(await peer.plan());
       }
       peer?.close();
+      const profile =
+        onCpu && flag('gemm-profile')
+          ? profileGemms(() => {
+              for (let r = 0; r < repeats; r++) planner.plan(obs, warm, false);
+            })
+          : null;
       planner.dispose();
       // The ceiling: the best probe so far (contention from other processes only lowers a probe;
       // the JSON is recomputed with the best probe of the whole run).
@@ -200,6 +214,7 @@ async function main(): Promise<void> {
       };
       // No CPU ceiling on CUDA: the peak columns are null there (the peer is the comparison).
       if (!onCpu) Object.assign(row, { peakFraction: null, vsFlopPeak: null, adjacentPeaks: null, vsFlopPeakAdjacent: null });
+      if (profile) row.gemmProfile = { calls: repeats, msPerCall: (1000 * profile.seconds) / repeats, entries: profile.entries };
       rows.push(row);
       process.stdout.write(
         `${String(size).padEnd(6)}${String(B).padEnd(7)}${String(repeats).padEnd(9)}${ms.toFixed(1).padStart(9)}  ` +
@@ -207,6 +222,7 @@ async function main(): Promise<void> {
           (onCpu ? `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` : `${'—'.padStart(8)}  ${'—'.padStart(10)}  ${'—'.padStart(9)}  `) +
           `${peerMs === null ? '       —' : peerMs.toFixed(1).padStart(8)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(8)}\n`,
       );
+      if (profile) process.stdout.write(`GEMM profile of size ${size}, B ${B}, ${repeats} calls:\n${formatGemmProfile(profile, repeats, ceiling())}\n`);
     }
     model.dispose();
   }

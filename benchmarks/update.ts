@@ -4,7 +4,7 @@
 // the same thread count, all in one run.
 //
 //   TDMPC2_NUM_THREADS=1 node benchmarks/run-ts.mjs benchmarks/update.ts [--sizes 1,5]
-//        [--batch 256] [--repeats 7] [--official DIR] [--no-peer] [--out FILE]
+//        [--batch 256] [--repeats 7] [--official DIR] [--no-peer] [--gemm-profile] [--out FILE]
 //
 // The official source: --official DIR (its tdmpc2/ folder at a7890b6), else it is exported from
 // the fetched mirror (/work/.mirror/nicklashansen+tdmpc2/repo) with `git archive a7890b6`; without
@@ -17,6 +17,10 @@
 // the TD target and policy loss use (what we compute), the peer's with all numQ heads. The peer
 // runs with OpenBLAS's kernel family forced (peers/openblas.ts peerEnv): without it Debian's torch
 // falls back to SSE3 GEMM kernels on this CPU.
+//
+// --gemm-profile: after the timed updates, `repeats` more run with the CPU GEMM profile on
+// (lib/bench/gemm-profile.ts): the time of each product form and shape and of B's packs per
+// update, printed as a table and kept in the JSON row (gemmProfile).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -26,9 +30,10 @@ import { fileURLToPath } from 'node:url';
 import { TDMPC2 } from '../lib/agent/agent.js';
 import { cpuFmaPeak } from '../lib/agent/planner.js';
 import type { ModelSize } from '../lib/config.js';
+import { formatGemmProfile, profileGemms, type GemmProfileEntry } from '../lib/bench/gemm-profile.js';
+import { syntheticUpdateBatch } from '../lib/bench/update-batch.js';
 import { backends } from '../lib/index.js';
 import { updateMacs } from '../lib/model/flops.js';
-import { Tensor } from '../lib/nn/tensor.js';
 import { peerEnv } from './peers/openblas.js';
 import { arg, flag, PeakTimer, setCeiling, type PeakTiming } from './util.js';
 
@@ -74,6 +79,8 @@ interface Row extends PeakTiming {
   peerParameters: number | null;
   /** peer median ÷ our median (> 1: we are faster). */
   speedupVsPeer: number | null;
+  /** --gemm-profile: the GEMM profile of `repeats` updates and their mean ms. */
+  gemmProfile?: { updates: number; msPerUpdate: number; entries: GemmProfileEntry[] };
 }
 
 function main(): void {
@@ -89,19 +96,18 @@ function main(): void {
   let peerName: string | null = null;
   for (const size of sizes) {
     const agent = new TDMPC2({ obsDim: O, actionDim: A, episodeLength: 500, modelSize: size, batchSize: B, device: 'cpu', seed: 1 });
-    const H = agent.cfg.horizon;
-    const r = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k));
-    const batch = {
-      obs: Tensor.from(r((H + 1) * B * O, 1), [H + 1, B, O]),
-      action: Tensor.from(r(H * B * A, 2), [H, B, A]),
-      reward: Tensor.from(r(H * B, 3).map(Math.abs), [H, B]),
-    };
+    const batch = syntheticUpdateBatch(agent.cfg.horizon, B, O, A);
     agent.update(batch);
     agent.update(batch);
     peaks.push(cpuFmaPeak(300));
     const flops = 2 * updateMacs(agent.cfg);
     const ours = new PeakTimer(flops, cpuFmaPeak);
     for (let k = 0; k < repeats; k++) ours.time(() => agent.update(batch));
+    const profile = flag('gemm-profile')
+      ? profileGemms(() => {
+          for (let k = 0; k < repeats; k++) agent.update(batch);
+        })
+      : null;
     const parameters = agent.model.numParams;
     const flopsAll = 2 * updateMacs(agent.cfg, agent.cfg.numQ);
     for (const t of Object.values(batch)) t.dispose();
@@ -123,12 +129,14 @@ function main(): void {
       peerParameters: p && 'parameters' in p ? p.parameters : null,
       speedupVsPeer: peerMs === null ? null : peerMs / ms,
     };
+    if (profile) row.gemmProfile = { updates: repeats, msPerUpdate: (1000 * profile.seconds) / repeats, entries: profile.entries };
     rows.push(row);
     process.stdout.write(
       `${String(size).padEnd(6)}${String(parameters).padEnd(12)}${ms.toFixed(1).padStart(9)}  ${row.gflopUpdate.toFixed(2).padStart(12)}  ` +
         `${row.gflops.toFixed(1).padStart(7)}  ${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
         `${peerMs === null ? '          —' : peerMs.toFixed(1).padStart(11)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(7)}\n`,
     );
+    if (profile) process.stdout.write(`GEMM profile of size ${size}, ${repeats} updates:\n${formatGemmProfile(profile, repeats, ceiling())}\n`);
   }
   for (const r of rows) setCeiling(r, ceiling());
   const out = arg('out', join(root, 'benchmarks', 'results', 'update-cpu.json'));

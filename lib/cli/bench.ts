@@ -6,8 +6,10 @@ import { MODEL_SIZES } from '../config.js';
 import { loadMujoco } from '../envs/mujoco.js';
 import { makeEnv } from '../envs/registry.js';
 import { planMacs, updateMacs } from '../model/flops.js';
-import { Tensor } from '../nn/tensor.js';
+import { cpuFmaPeak } from '../agent/planner.js';
+import { formatGemmProfile, profileGemms, type GemmProfile } from '../bench/gemm-profile.js';
 import { runKernelBenchmarks } from '../bench/kernels.js';
+import { syntheticUpdateBatch } from '../bench/update-batch.js';
 import { median } from '../bench/median.js';
 import { intList, intOption, parse, println, UsageError, type CliIO } from './args.js';
 
@@ -29,6 +31,9 @@ Options:
                     kernels: interleaved rounds of 4 calls each (default 15)
   --task TASK       shapes of this task (default cartpole-swingup: obs 5, action 1)
   --device D        auto, cpu, cuda or cuda:N (default auto); kernels: cpu only
+  --gemm-profile    update, planner (cpu): after the timing, the repeats again with every CPU
+                    GEMM timed: each product form and shape and B's packs per call, against the
+                    core's FMA peak (measured first)
   --json            print the results as JSON
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -56,6 +61,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       task: { type: 'string' },
       device: { type: 'string' },
       json: { type: 'boolean' },
+      'gemm-profile': { type: 'boolean' },
     },
   );
   if (v.help) {
@@ -68,6 +74,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   if (what === 'kernels') {
     for (const k of ['sizes', 'batch', 'task'] as const)
       if (v[k] !== undefined) throw new UsageError('bench', `--${k}: not an option of bench kernels (its shapes are fixed)`);
+    if (v['gemm-profile']) throw new UsageError('bench', '--gemm-profile: an option of bench update and bench planner (bench kernels times each GEMM itself)');
     if (v.device !== undefined && !/^(auto|cpu)$/.test(v.device))
       throw new UsageError('bench', `--device: bench kernels measures the CPU kernels (cpu or auto), got "${v.device}"`);
     const rounds = intOption('bench', 'repeats', v.repeats, 1) ?? 15;
@@ -84,8 +91,21 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   for (const s of sizes) if (!(s in MODEL_SIZES)) throw new UsageError('bench', `--sizes: expected sizes among ${Object.keys(MODEL_SIZES).join(', ')}, got ${s}`);
   const batches = v.batch ? intList('bench', 'batch', v.batch, 1) : what === 'update' ? [256] : [1, 64];
   const repeats = intOption('bench', 'repeats', v.repeats, 1) ?? 5;
-  const device = (v.device ?? 'auto') as 'auto';
+  const gemmProfile = v['gemm-profile'] === true;
+  const device = (v.device ?? (gemmProfile ? 'cpu' : 'auto')) as 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
   if (!/^(auto|cpu|cuda|cuda:\d+)$/.test(device)) throw new UsageError('bench', `--device: expected auto, cpu, cuda or cuda:N, got "${device}"`);
+  if (gemmProfile && device !== 'cpu') throw new UsageError('bench', `--gemm-profile: profiles the CPU GEMM (--device cpu), got --device ${device}`);
+  // The profile's ceiling: the best of three probes (other processes can only lower one).
+  const peak = gemmProfile ? Math.max(cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300)) : 0;
+  const profiles: { label: string; profile: GemmProfile }[] = [];
+  const profile = (label: string, f: () => void) => {
+    if (!gemmProfile) return undefined;
+    const p = profileGemms(() => {
+      for (let i = 0; i < repeats; i++) f();
+    });
+    profiles.push({ label, profile: p });
+    return { runs: repeats, msPerRun: (1000 * p.seconds) / repeats, entries: p.entries };
+  };
   const task = v.task ?? 'cartpole-swingup';
   await loadMujoco();
   const env = makeEnv(task, { seed: 1 });
@@ -97,16 +117,11 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
     for (const B of batches) {
       if (what === 'update') {
         const agent = new TDMPC2({ obsDim: O, actionDim: A, episodeLength: T, modelSize: size, batchSize: B, device, seed: 1 });
-        const H = agent.cfg.horizon;
-        const r = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + k));
-        const batch = {
-          obs: Tensor.from(r((H + 1) * B * O, 1), [H + 1, B, O], agent.device),
-          action: Tensor.from(r(H * B * A, 2), [H, B, A], agent.device),
-          reward: Tensor.from(r(H * B, 3).map(Math.abs), [H, B], agent.device),
-        };
+        const batch = syntheticUpdateBatch(agent.cfg.horizon, B, O, A, agent.device);
         const ms = time(repeats, () => agent.update(batch));
         const gflop = (2 * updateMacs(agent.cfg)) / 1e9;
-        rows.push({ bench: 'update', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000) });
+        const gemms = profile(`update, size ${size}, batch ${B}`, () => agent.update(batch));
+        rows.push({ bench: 'update', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000), ...(gemms && { gemmProfile: gemms }) });
         for (const t of Object.values(batch)) t.dispose();
         agent.dispose();
       } else {
@@ -122,7 +137,8 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
         }
         const ms = time(repeats, () => agent.actBatch(obs, first));
         const gflop = (2 * B * planMacs(agent.cfg, 2)) / 1e9; // the planner evaluates the 2 sampled Q heads
-        rows.push({ bench: 'planner', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000) });
+        const gemms = profile(`planner, size ${size}, batch ${B}`, () => agent.actBatch(obs, first));
+        rows.push({ bench: 'planner', task, size, batch: B, device: agent.device, parameters: agent.model.numParams, msMedian: ms, gflop, gflops: gflop / (ms / 1000), ...(gemms && { gemmProfile: gemms }) });
         agent.dispose();
       }
     }
@@ -136,6 +152,8 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
         `${String(r.size).padEnd(6)}${String(r.batch).padEnd(7)}${String(r.device).padEnd(9)}${String(r.parameters).padStart(10)}` +
           `${(r.msMedian as number).toFixed(1).padStart(10)}${(r.gflop as number).toFixed(2).padStart(13)}${(r.gflops as number).toFixed(1).padStart(9)}`,
       );
+    for (const { label, profile: p } of profiles)
+      println(io.stdout, `\nGEMM profile: ${label}, ${repeats} calls (FMA peak ${peak.toFixed(0)} GFLOP/s)\n${formatGemmProfile(p, repeats, peak)}`);
   }
   return 0;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "gemm_kernels.h"
+#include "gemm_profile.h"
 #include "thread_pool.h"
 
 namespace tdmpc2::cpu {
@@ -153,16 +154,41 @@ PackedB& PackedB::operator=(PackedB&& o) noexcept {
   if (this != &o) {
     std::free(data_);
     K_ = o.K_, N_ = o.N_, nr_ = o.nr_, tail_ = o.tail_, panels_ = o.panels_, a_ = o.a_;
+    transposed_ = o.transposed_;
     capacity_ = o.capacity_, data_ = o.data_;
     o.data_ = nullptr, o.capacity_ = 0, o.K_ = o.N_ = o.panels_ = 0;
   }
   return *this;
 }
 
+namespace {
+
+// The name of a product's form (and of B's pack for it) in the GEMM profile.
+const char* form_name(bool a_trans, bool b_transposed, bool pack) {
+  if (a_trans) return pack ? "pack tn" : "tn";
+  if (b_transposed) return pack ? "pack nt" : "nt";
+  return pack ? "pack nn" : "nn";
+}
+
+}  // namespace
+
 void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed, GemmA a) {
+  if (gemm_profile_on()) {
+    const double t0 = gemm_profile_clock();
+    pack_unprofiled(K, N, B, ldb, transposed, a);
+    gemm_profile_record(form_name(a == GemmA::kTransposed, transposed, true), 0, N, K, false,
+                        gemm_profile_clock() - t0);
+    return;
+  }
+  pack_unprofiled(K, N, B, ldb, transposed, a);
+}
+
+void PackedB::pack_unprofiled(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed,
+                              GemmA a) {
   const GemmKernel& ker = kernel();
   const int64_t nr = (a == GemmA::kRows ? ker.rows : ker.transposed).nr, vw = ker.vw;
   a_ = a;
+  transposed_ = transposed;
   if (K <= 0 || N <= 0) {
     K_ = std::max<int64_t>(K, 0), N_ = std::max<int64_t>(N, 0), nr_ = nr, tail_ = 0, panels_ = 0;
     return;
@@ -190,8 +216,11 @@ void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool trans
 
 // --- the product ------------------------------------------------------------------------------
 
-void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
-                 float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {
+namespace {
+
+void gemm_packed_unprofiled(int64_t M, const float* A, int64_t lda, bool a_trans,
+                            const PackedB& B, float beta, float* C, int64_t ldc,
+                            const RowEpilogue* epilogue) {
   const int64_t N = B.N(), K = B.K();
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {  // empty product: C = beta·C
@@ -238,6 +267,20 @@ void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const Pac
     };
     parallel_for(row_panels, threads, ItemFn(row_panel));
   }
+}
+
+}  // namespace
+
+void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
+                 float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {
+  if (gemm_profile_on()) {
+    const double t0 = gemm_profile_clock();
+    gemm_packed_unprofiled(M, A, lda, a_trans, B, beta, C, ldc, epilogue);
+    gemm_profile_record(form_name(a_trans, B.transposed(), false), M, B.N(), B.K(),
+                        epilogue != nullptr, gemm_profile_clock() - t0);
+    return;
+  }
+  gemm_packed_unprofiled(M, A, lda, a_trans, B, beta, C, ldc, epilogue);
 }
 
 const char* gemm_isa() { return kernel().isa; }

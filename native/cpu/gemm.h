@@ -58,6 +58,8 @@ class PackedB {
   void pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed,
             GemmA a = GemmA::kRows);
   GemmA a() const { return a_; }
+  // Packed from B[N,K] read as its transpose (the X·Wᵀ form).
+  bool transposed() const { return transposed_; }
 
   int64_t K() const { return K_; }
   int64_t N() const { return N_; }
@@ -68,8 +70,11 @@ class PackedB {
   int64_t nr() const { return nr_; }
 
  private:
+  void pack_unprofiled(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed,
+                       GemmA a);
   int64_t K_ = 0, N_ = 0, nr_ = 0, tail_ = 0, panels_ = 0;
   GemmA a_ = GemmA::kRows;
+  bool transposed_ = false;
   size_t capacity_ = 0;
   float* data_ = nullptr;  // 64-byte aligned
 };

@@ -170,6 +170,26 @@ describe('tdmpc2 (in process)', () => {
     expect((await run('bench', 'everything')).code).toBe(2);
   });
 
+  test('bench update --gemm-profile: each GEMM form and shape of the update, summing to its FLOPs', async () => {
+    const r = await run('bench', 'update', '--sizes', '1', '--batch', '4', '--repeats', '2', '--gemm-profile', '--json');
+    expect(r.code, r.err).toBe(0);
+    const [row] = JSON.parse(r.out) as Array<{ gflop: number; gemmProfile: { runs: number; msPerRun: number; entries: { form: string; M: number; N: number; K: number; calls: number }[] } }>;
+    const p = row!.gemmProfile;
+    expect(p.runs).toBe(2);
+    expect(p.msPerRun).toBeGreaterThan(0);
+    const flop = p.entries.filter((e) => !e.form.startsWith('pack')).reduce((s, e) => s + 2 * e.M * e.N * e.K * e.calls, 0);
+    expect(flop / p.runs / 1e9).toBeCloseTo(row!.gflop, 9);
+    const t = await run('bench', 'update', '--sizes', '1', '--batch', '4', '--repeats', '1', '--gemm-profile');
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/GEMM profile: update, size 1, batch 4, 1 calls \(FMA peak \d+ GFLOP\/s\)/);
+    expect(t.out).toMatch(/^tn\s+384×129×12\s/m); // dW of a first layer on [z, a] (latent 128 + 1 action) over H·B rows
+    expect(t.out).toMatch(/^products .* packs .* the rest .* of [\d.]+ ms$/m);
+    const bad = await run('bench', 'update', '--device', 'cuda', '--gemm-profile');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--gemm-profile: profiles the CPU GEMM \(--device cpu\), got --device cuda/);
+    expect((await run('bench', 'kernels', '--gemm-profile')).code).toBe(2);
+  }, 60_000);
+
   test('bench kernels: every listed GEMM shape against the FMA peak, the epilogues and the MLP, without peers', async () => {
     const k = await run('bench', 'kernels', '--repeats', '1', '--json');
     expect(k.code, k.err).toBe(0);

@@ -1,5 +1,7 @@
 // What the CPU backend runs on: the SIMD path chosen at load and the thread count.
 #pragma once
+#include <cstdint>
+#include <vector>
 
 namespace tdmpc2 {
 
@@ -19,5 +21,18 @@ void set_cpu_threads(int n);
 // Benchmark helper: GFLOP/s of independent FMA chains of cpu_isa()'s instruction set on the
 // calling thread over about `seconds` — the single-core ceiling the GEMM is measured against.
 double cpu_fma_peak_gflops(double seconds);
+
+// Benchmark helper: where a workload's GEMM time goes. Between start and stop every product
+// (its packed-B GEMM with the fused epilogue; B's pack excluded) and every pack of B is timed, on
+// whichever thread ran it, and summed per form and shape. start clears the previous profile.
+struct GemmProfileEntry {
+  const char* form;  // "nt" (X·Wᵀ), "nn" (dY·W), "tn" (dYᵀ·X), or "pack nt|nn|tn": B packed for it
+  int64_t M, N, K;   // C is M×N, depth K (a pack: M = 0, B is K×N)
+  bool epilogue;     // a fused row epilogue ran inside the product
+  int64_t calls;
+  double seconds;
+};
+void cpu_gemm_profile_start();
+std::vector<GemmProfileEntry> cpu_gemm_profile_stop();
 
 }  // namespace tdmpc2
