@@ -222,7 +222,7 @@ async function main(): Promise<void> {
           (onCpu ? `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` : `${'—'.padStart(8)}  ${'—'.padStart(10)}  ${'—'.padStart(9)}  `) +
           `${peerMs === null ? '       —' : peerMs.toFixed(1).padStart(8)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(8)}\n`,
       );
-      if (profile) process.stdout.write(`GEMM profile of size ${size}, B ${B}, ${repeats} calls:\n${formatGemmProfile(profile, repeats, ceiling())}\n`);
+      if (profile) process.stdout.write(`GEMM profile of size ${size}, B ${B}, ${repeats} calls:\n${formatGemmProfile(profile, repeats, threads * ceiling())}\n`);
     }
     model.dispose();
   }

@@ -136,7 +136,7 @@ function main(): void {
         `${row.gflops.toFixed(1).padStart(7)}  ${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
         `${peerMs === null ? '          —' : peerMs.toFixed(1).padStart(11)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(7)}\n`,
     );
-    if (profile) process.stdout.write(`GEMM profile of size ${size}, ${repeats} updates:\n${formatGemmProfile(profile, repeats, ceiling())}\n`);
+    if (profile) process.stdout.write(`GEMM profile of size ${size}, ${repeats} updates:\n${formatGemmProfile(profile, repeats, threads * ceiling())}\n`);
   }
   for (const r of rows) setCeiling(r, ceiling());
   const out = arg('out', join(root, 'benchmarks', 'results', 'update-cpu.json'));

@@ -65,7 +65,8 @@ export function gemmProfileTotals(entries: readonly GemmProfileEntry[]): { produ
 
 /**
  * A profile of `runs` calls of a workload as text: per form and shape the calls, ms and share of
- * one workload call, and the product's GFLOP/s and fraction of `peakGflops`; then the products',
+ * one workload call, and the product's GFLOP/s and fraction of `peakGflops` (the ceiling of the
+ * threads the workload ran on: one core's FMA peak times their number); then the products',
  * the packs' and the remaining time. Rows under 0.1 % of the workload are summed into one line.
  */
 export function formatGemmProfile(profile: GemmProfile, runs: number, peakGflops: number): string {

@@ -7,6 +7,7 @@ import { loadMujoco } from '../envs/mujoco.js';
 import { makeEnv } from '../envs/registry.js';
 import { planMacs, updateMacs } from '../model/flops.js';
 import { cpuFmaPeak } from '../agent/planner.js';
+import { backends } from '../native.js';
 import { formatGemmProfile, profileGemms, type GemmProfile } from '../bench/gemm-profile.js';
 import { runKernelBenchmarks } from '../bench/kernels.js';
 import { syntheticUpdateBatch } from '../bench/update-batch.js';
@@ -32,8 +33,8 @@ Options:
   --task TASK       shapes of this task (default cartpole-swingup: obs 5, action 1)
   --device D        auto, cpu, cuda or cuda:N (default auto); kernels: cpu only
   --gemm-profile    update, planner (cpu): after the timing, the repeats again with every CPU
-                    GEMM timed: each product form and shape and B's packs per call, against the
-                    core's FMA peak (measured first)
+                    GEMM timed: each product form and shape and B's packs per call, against one
+                    core's FMA peak (measured first) times the thread count
   --json            print the results as JSON
   --verbose         stack traces on errors
   -h, --help        this help`;
@@ -97,6 +98,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   if (gemmProfile && device !== 'cpu') throw new UsageError('bench', `--gemm-profile: profiles the CPU GEMM (--device cpu), got --device ${device}`);
   // The profile's ceiling: the best of three probes (other processes can only lower one).
   const peak = gemmProfile ? Math.max(cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300)) : 0;
+  const threads = backends().cpu.threads;
   const profiles: { label: string; profile: GemmProfile }[] = [];
   const profile = (label: string, f: () => void) => {
     if (!gemmProfile) return undefined;
@@ -153,7 +155,11 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
           `${(r.msMedian as number).toFixed(1).padStart(10)}${(r.gflop as number).toFixed(2).padStart(13)}${(r.gflops as number).toFixed(1).padStart(9)}`,
       );
     for (const { label, profile: p } of profiles)
-      println(io.stdout, `\nGEMM profile: ${label}, ${repeats} calls (FMA peak ${peak.toFixed(0)} GFLOP/s)\n${formatGemmProfile(p, repeats, peak)}`);
+      println(
+        io.stdout,
+        `\nGEMM profile: ${label}, ${repeats} calls, ${threads} thread(s) (ceiling ${threads} × ${peak.toFixed(0)} GFLOP/s, one core's FMA peak)\n` +
+          formatGemmProfile(p, repeats, threads * peak),
+      );
   }
   return 0;
 }

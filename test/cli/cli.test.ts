@@ -181,7 +181,7 @@ describe('tdmpc2 (in process)', () => {
     expect(flop / p.runs / 1e9).toBeCloseTo(row!.gflop, 9);
     const t = await run('bench', 'update', '--sizes', '1', '--batch', '4', '--repeats', '1', '--gemm-profile');
     expect(t.code, t.err).toBe(0);
-    expect(t.out).toMatch(/GEMM profile: update, size 1, batch 4, 1 calls \(FMA peak \d+ GFLOP\/s\)/);
+    expect(t.out).toMatch(/GEMM profile: update, size 1, batch 4, 1 calls, (\d+) thread\(s\) \(ceiling \1 × \d+ GFLOP\/s, one core's FMA peak\)/);
     expect(t.out).toMatch(/^tn\s+384×129×12\s/m); // dW of a first layer on [z, a] (latent 128 + 1 action) over H·B rows
     expect(t.out).toMatch(/^products .* packs .* the rest .* of [\d.]+ ms$/m);
     const bad = await run('bench', 'update', '--device', 'cuda', '--gemm-profile');
