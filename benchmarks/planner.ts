@@ -43,7 +43,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { Planner, cpuFmaPeak } from '../lib/agent/planner.js';
-import { formatGemmProfile, profileGemms, type GemmProfileEntry } from '../lib/bench/gemm-profile.js';
+import { formatGemmProfile, profileGemms, type GemmProfile } from '../lib/bench/gemm-profile.js';
 import { resolveConfig, type ModelSize, type ResolvedConfig } from '../lib/config.js';
 import { backends } from '../lib/index.js';
 import { planMacs } from '../lib/model/flops.js';
@@ -139,8 +139,8 @@ interface Row extends PeakTiming {
   peerMsAll: number[] | null;
   /** peer median ÷ our median (> 1: we are faster). */
   speedupVsPeer: number | null;
-  /** --gemm-profile: the GEMM profile of `repeats` calls and their mean ms. */
-  gemmProfile?: { calls: number; msPerCall: number; entries: GemmProfileEntry[] };
+  /** --gemm-profile: the GEMM profile of `repeats` calls. */
+  gemmProfile?: GemmProfile;
 }
 
 async function main(): Promise<void> {
@@ -188,12 +188,7 @@ async function main(): Promise<void> {
         if (peer) theirs.push(await peer.plan());
       }
       peer?.close();
-      const profile =
-        onCpu && flag('gemm-profile')
-          ? profileGemms(() => {
-              for (let r = 0; r < repeats; r++) planner.plan(obs, warm, false);
-            })
-          : null;
+      const profile = onCpu && flag('gemm-profile') ? profileGemms(() => planner.plan(obs, warm, false), repeats) : null;
       planner.dispose();
       // The ceiling: the best probe so far (contention from other processes only lowers a probe;
       // the JSON is recomputed with the best probe of the whole run).
@@ -214,7 +209,7 @@ async function main(): Promise<void> {
       };
       // No CPU ceiling on CUDA: the peak columns are null there (the peer is the comparison).
       if (!onCpu) Object.assign(row, { peakFraction: null, vsFlopPeak: null, adjacentPeaks: null, vsFlopPeakAdjacent: null });
-      if (profile) row.gemmProfile = { calls: repeats, msPerCall: (1000 * profile.seconds) / repeats, entries: profile.entries };
+      if (profile) row.gemmProfile = profile;
       rows.push(row);
       process.stdout.write(
         `${String(size).padEnd(6)}${String(B).padEnd(7)}${String(repeats).padEnd(9)}${ms.toFixed(1).padStart(9)}  ` +
@@ -222,7 +217,7 @@ async function main(): Promise<void> {
           (onCpu ? `${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` : `${'—'.padStart(8)}  ${'—'.padStart(10)}  ${'—'.padStart(9)}  `) +
           `${peerMs === null ? '       —' : peerMs.toFixed(1).padStart(8)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(8)}\n`,
       );
-      if (profile) process.stdout.write(`GEMM profile of size ${size}, B ${B}, ${repeats} calls:\n${formatGemmProfile(profile, repeats, threads * ceiling())}\n`);
+      if (profile) process.stdout.write(`GEMM profile of size ${size}, B ${B}, ${repeats} calls:\n${formatGemmProfile(profile, threads * ceiling())}\n`);
     }
     model.dispose();
   }

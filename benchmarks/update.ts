@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { TDMPC2 } from '../lib/agent/agent.js';
 import { cpuFmaPeak } from '../lib/agent/planner.js';
 import type { ModelSize } from '../lib/config.js';
-import { formatGemmProfile, profileGemms, type GemmProfileEntry } from '../lib/bench/gemm-profile.js';
+import { formatGemmProfile, profileGemms, type GemmProfile } from '../lib/bench/gemm-profile.js';
 import { syntheticUpdateBatch } from '../lib/bench/update-batch.js';
 import { backends } from '../lib/index.js';
 import { updateMacs } from '../lib/model/flops.js';
@@ -79,8 +79,8 @@ interface Row extends PeakTiming {
   peerParameters: number | null;
   /** peer median ÷ our median (> 1: we are faster). */
   speedupVsPeer: number | null;
-  /** --gemm-profile: the GEMM profile of `repeats` updates and their mean ms. */
-  gemmProfile?: { updates: number; msPerUpdate: number; entries: GemmProfileEntry[] };
+  /** --gemm-profile: the GEMM profile of `repeats` updates. */
+  gemmProfile?: GemmProfile;
 }
 
 function main(): void {
@@ -103,11 +103,7 @@ function main(): void {
     const flops = 2 * updateMacs(agent.cfg);
     const ours = new PeakTimer(flops, cpuFmaPeak);
     for (let k = 0; k < repeats; k++) ours.time(() => agent.update(batch));
-    const profile = flag('gemm-profile')
-      ? profileGemms(() => {
-          for (let k = 0; k < repeats; k++) agent.update(batch);
-        })
-      : null;
+    const profile = flag('gemm-profile') ? profileGemms(() => agent.update(batch), repeats) : null;
     const parameters = agent.model.numParams;
     const flopsAll = 2 * updateMacs(agent.cfg, agent.cfg.numQ);
     for (const t of Object.values(batch)) t.dispose();
@@ -129,14 +125,14 @@ function main(): void {
       peerParameters: p && 'parameters' in p ? p.parameters : null,
       speedupVsPeer: peerMs === null ? null : peerMs / ms,
     };
-    if (profile) row.gemmProfile = { updates: repeats, msPerUpdate: (1000 * profile.seconds) / repeats, entries: profile.entries };
+    if (profile) row.gemmProfile = profile;
     rows.push(row);
     process.stdout.write(
       `${String(size).padEnd(6)}${String(parameters).padEnd(12)}${ms.toFixed(1).padStart(9)}  ${row.gflopUpdate.toFixed(2).padStart(12)}  ` +
         `${row.gflops.toFixed(1).padStart(7)}  ${(100 * row.peakFraction).toFixed(0).padStart(6)} %  ${row.vsFlopPeak.toFixed(2).padStart(10)}  ${row.vsFlopPeakAdjacent.toFixed(2).padStart(9)}  ` +
         `${peerMs === null ? '          —' : peerMs.toFixed(1).padStart(11)}  ${row.speedupVsPeer === null ? '     —' : `${row.speedupVsPeer.toFixed(2)}×`.padStart(7)}\n`,
     );
-    if (profile) process.stdout.write(`GEMM profile of size ${size}, ${repeats} updates:\n${formatGemmProfile(profile, repeats, threads * ceiling())}\n`);
+    if (profile) process.stdout.write(`GEMM profile of size ${size}, ${repeats} updates:\n${formatGemmProfile(profile, threads * ceiling())}\n`);
   }
   for (const r of rows) setCeiling(r, ceiling());
   const out = arg('out', join(root, 'benchmarks', 'results', 'update-cpu.json'));

@@ -22,30 +22,39 @@ interface ProfileNative {
   gemmProfileStop(): GemmProfileEntry[];
 }
 
-/** A profile: its entries, products first, each group longest first, and `fn`'s wall time. */
+/**
+ * A profile of `runs` calls of a workload: their mean wall time and the entries, products first,
+ * each group longest first (the JSON rows of the benchmarks keep it as it is).
+ */
 export interface GemmProfile {
+  runs: number;
+  msPerRun: number;
   entries: GemmProfileEntry[];
-  seconds: number;
 }
 
+const isPack = (e: GemmProfileEntry) => e.form.startsWith('pack');
+
+/** Multiply-adds ×2 of all the calls of a product entry (0 for a pack). */
+const entryFlop = (e: GemmProfileEntry) => (isPack(e) ? 0 : 2 * e.M * e.N * e.K * e.calls);
+
 /**
- * Runs `fn` with the CPU GEMM profile on. Only the CPU backend's products are seen (CUDA runs its
- * own GEMMs). Profiling adds two clock reads and a locked table update per product and pack.
+ * Runs `fn` `runs` times with the CPU GEMM profile on. Only the CPU backend's products are seen
+ * (CUDA runs its own GEMMs). Profiling adds two clock reads and a locked table update per product
+ * and pack.
  */
-export function profileGemms(fn: () => void): GemmProfile {
+export function profileGemms(fn: () => void, runs = 1): GemmProfile {
   const native = addon() as unknown as ProfileNative;
   let entries: GemmProfileEntry[];
   native.gemmProfileStart();
   const t0 = performance.now();
   try {
-    fn();
+    for (let r = 0; r < runs; r++) fn();
   } finally {
     entries = native.gemmProfileStop();
   }
-  const seconds = (performance.now() - t0) / 1000;
-  const isPack = (e: GemmProfileEntry) => e.form.startsWith('pack');
+  const msPerRun = (performance.now() - t0) / runs;
   entries.sort((a, b) => Number(isPack(a)) - Number(isPack(b)) || b.seconds - a.seconds);
-  return { entries, seconds };
+  return { runs, msPerRun, entries };
 }
 
 /** Totals of a profile: seconds in products (epilogues included) and in packs, and the FLOPs. */
@@ -54,24 +63,21 @@ export function gemmProfileTotals(entries: readonly GemmProfileEntry[]): { produ
   let packSeconds = 0;
   let flop = 0;
   for (const e of entries) {
-    if (e.form.startsWith('pack')) packSeconds += e.seconds;
-    else {
-      productSeconds += e.seconds;
-      flop += 2 * e.M * e.N * e.K * e.calls;
-    }
+    if (isPack(e)) packSeconds += e.seconds;
+    else productSeconds += e.seconds;
+    flop += entryFlop(e);
   }
   return { productSeconds, packSeconds, flop };
 }
 
 /**
- * A profile of `runs` calls of a workload as text: per form and shape the calls, ms and share of
- * one workload call, and the product's GFLOP/s and fraction of `peakGflops` (the ceiling of the
- * threads the workload ran on: one core's FMA peak times their number); then the products',
- * the packs' and the remaining time. Rows under 0.1 % of the workload are summed into one line.
+ * A profile as text: per form and shape the calls, ms and share of one workload call, and the
+ * product's GFLOP/s and fraction of `peakGflops` (the ceiling of the threads the workload ran on:
+ * one core's FMA peak times their number); then the products', the packs' and the remaining
+ * time. Rows under 0.1 % of the workload are summed into one line.
  */
-export function formatGemmProfile(profile: GemmProfile, runs: number, peakGflops: number): string {
-  const { entries } = profile;
-  const workloadMs = (1000 * profile.seconds) / runs;
+export function formatGemmProfile(profile: GemmProfile, peakGflops: number): string {
+  const { entries, runs, msPerRun: workloadMs } = profile;
   const lines = ['form     M×N×K               epilogue  calls    ms/call  share  GFLOP/s  of peak'];
   let smallMs = 0;
   let smallRows = 0;
@@ -82,9 +88,9 @@ export function formatGemmProfile(profile: GemmProfile, runs: number, peakGflops
       smallRows++;
       continue;
     }
-    const pack = e.form.startsWith('pack');
+    const pack = isPack(e);
     const shape = pack ? `${e.K}×${e.N}` : `${e.M}×${e.N}×${e.K}`;
-    const gflops = pack ? '' : ((2 * e.M * e.N * e.K * e.calls) / e.seconds / 1e9).toFixed(1);
+    const gflops = pack ? '' : (entryFlop(e) / e.seconds / 1e9).toFixed(1);
     const ofPeak = pack ? '' : `${((100 * Number(gflops)) / peakGflops).toFixed(0)} %`;
     lines.push(
       `${e.form.padEnd(9)}${shape.padEnd(20)}${(e.epilogue ? 'yes' : '').padEnd(10)}${(e.calls / runs).toFixed(1).padStart(5)}  ${ms.toFixed(2).padStart(9)}  ` +

@@ -102,11 +102,9 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
   const profiles: { label: string; profile: GemmProfile }[] = [];
   const profile = (label: string, f: () => void) => {
     if (!gemmProfile) return undefined;
-    const p = profileGemms(() => {
-      for (let i = 0; i < repeats; i++) f();
-    });
+    const p = profileGemms(f, repeats);
     profiles.push({ label, profile: p });
-    return { runs: repeats, msPerRun: (1000 * p.seconds) / repeats, entries: p.entries };
+    return p;
   };
   const task = v.task ?? 'cartpole-swingup';
   await loadMujoco();
@@ -158,7 +156,7 @@ export async function benchCommand(argv: string[], io: CliIO): Promise<number> {
       println(
         io.stdout,
         `\nGEMM profile: ${label}, ${repeats} calls, ${threads} thread(s) (ceiling ${threads} × ${peak.toFixed(0)} GFLOP/s, one core's FMA peak)\n` +
-          formatGemmProfile(p, repeats, threads * peak),
+          formatGemmProfile(p, threads * peak),
       );
   }
   return 0;

@@ -173,14 +173,8 @@ const char* form_name(bool a_trans, bool b_transposed, bool pack) {
 }  // namespace
 
 void PackedB::pack(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed, GemmA a) {
-  if (gemm_profile_on()) {
-    const double t0 = gemm_profile_clock();
-    pack_unprofiled(K, N, B, ldb, transposed, a);
-    gemm_profile_record(form_name(a == GemmA::kTransposed, transposed, true), 0, N, K, false,
-                        gemm_profile_clock() - t0);
-    return;
-  }
-  pack_unprofiled(K, N, B, ldb, transposed, a);
+  gemm_profiled(form_name(a == GemmA::kTransposed, transposed, true), 0, N, K, false,
+                [&] { pack_unprofiled(K, N, B, ldb, transposed, a); });
 }
 
 void PackedB::pack_unprofiled(int64_t K, int64_t N, const float* B, int64_t ldb, bool transposed,
@@ -273,14 +267,8 @@ void gemm_packed_unprofiled(int64_t M, const float* A, int64_t lda, bool a_trans
 
 void gemm_packed(int64_t M, const float* A, int64_t lda, bool a_trans, const PackedB& B,
                  float beta, float* C, int64_t ldc, const RowEpilogue* epilogue) {
-  if (gemm_profile_on()) {
-    const double t0 = gemm_profile_clock();
-    gemm_packed_unprofiled(M, A, lda, a_trans, B, beta, C, ldc, epilogue);
-    gemm_profile_record(form_name(a_trans, B.transposed(), false), M, B.N(), B.K(),
-                        epilogue != nullptr, gemm_profile_clock() - t0);
-    return;
-  }
-  gemm_packed_unprofiled(M, A, lda, a_trans, B, beta, C, ldc, epilogue);
+  gemm_profiled(form_name(a_trans, B.transposed(), false), M, B.N(), B.K(), epilogue != nullptr,
+                [&] { gemm_packed_unprofiled(M, A, lda, a_trans, B, beta, C, ldc, epilogue); });
 }
 
 const char* gemm_isa() { return kernel().isa; }

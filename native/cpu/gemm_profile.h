@@ -18,4 +18,14 @@ void gemm_profile_record(const char* form, int64_t M, int64_t N, int64_t K, bool
 // Seconds on a monotonic clock, for the two ends of a recorded interval.
 double gemm_profile_clock();
 
+// Runs `work`; while profiling, records its time under (form, M, N, K, epilogue).
+template <class F>
+inline void gemm_profiled(const char* form, int64_t M, int64_t N, int64_t K, bool epilogue,
+                          F&& work) {
+  if (!gemm_profile_on()) return work();
+  const double t0 = gemm_profile_clock();
+  work();
+  gemm_profile_record(form, M, N, K, epilogue, gemm_profile_clock() - t0);
+}
+
 }  // namespace tdmpc2::cpu
