@@ -6,7 +6,7 @@
  *
  *   npx cmake-js compile --CDTDMPC2_CUDA=OFF         # build/Release/tdmpc2.node
  *   node benchmarks/run-ts.mjs benchmarks/kernels.ts [--rounds 15] [--reps 4] [--tfjs DIR]
- *        [--openblas-core NAME|none] [--no-mlp] [--no-threads]
+ *        [--openblas-core NAME|none] [--no-mlp] [--no-threads] [--cpu auto|none|N]
  *
  * Peers (benchmark-only, never dependencies of the package):
  *   - FMA peak: the addon's fmaPeak(seconds) export (native/cpu/fma_peak.cc): independent FMA
@@ -20,6 +20,13 @@
  *     outside the repository, passed as --tfjs DIR or TDMPC2_TFJS_PATH; skipped with a message
  *     when absent.
  *
+ * One core: this thread is pinned before the OpenBLAS peers start, and they inherit the pin
+ * (lib/bench/affinity.ts; --cpu auto takes the CPU with the fastest FMA probe, --cpu none leaves
+ * placement to the OS). On this shared VM one vCPU has run at two thirds of the other's speed,
+ * and unpinned runs put ours and OpenBLAS on different vCPUs: their ratio swung from 0.92 to 1.23
+ * between runs minutes apart (2026-12-01). The two-thread rows still get both cores: the GEMM's
+ * helper thread runs on the other one.
+ *
  * Prints a table and writes benchmarks/results/kernels-cpu.json (machine, date, thread count).
  * The measurement itself is lib/bench/kernels.ts, which `tdmpc2 bench kernels` runs without peers.
  */
@@ -27,6 +34,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { pinBenchmarkThread, unpinThread, type BenchPin } from '../lib/bench/affinity.js';
 import { runKernelBenchmarks, type KernelBenchOptions, type KernelBenchReport } from '../lib/bench/kernels.js';
 import { backends } from '../lib/index.js';
 import { loadTfjsWasm } from './peers/mlp.js';
@@ -37,6 +45,8 @@ export interface KernelScriptOptions extends KernelBenchOptions {
   tfjsPath?: string | null;
   /** OpenBLAS kernel family forced for the second peer; null/'none' for none. @defaultValue by ISA */
   openblasCore?: string | null;
+  /** The CPU to pin this thread and the peers to: a number, 'auto' or 'none'. @defaultValue 'auto' */
+  cpu?: string;
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -52,13 +62,16 @@ export function kernelBenchOptionsFromArgs(args: string[]): KernelScriptOptions 
     reps: flag(args, 'reps') ? Number(flag(args, 'reps')) : undefined,
     tfjsPath: flag(args, 'tfjs'),
     openblasCore: core === 'none' ? null : core,
+    cpu: flag(args, 'cpu'),
     twoThreads: !args.includes('--no-threads'),
     mlp: !args.includes('--no-mlp'),
   };
 }
 
 /** The benchmark with its peers; writes benchmarks/results/kernels-cpu.json. */
-export async function runWithPeers(options: KernelScriptOptions = {}): Promise<KernelBenchReport> {
+export async function runWithPeers(options: KernelScriptOptions = {}): Promise<KernelBenchReport & { pin: BenchPin }> {
+  const pin = pinBenchmarkThread(options.cpu ?? 'auto');
+  process.stdout.write(`${pin.note}\n`);
   const info = backends();
   const forced = options.openblasCore !== undefined ? options.openblasCore : openBlasCoreFor(info.cpu.isa);
   const peers: OpenBlasPeer[] = [];
@@ -77,12 +90,13 @@ export async function runWithPeers(options: KernelScriptOptions = {}): Promise<K
   const tfjs =
     options.mlp === false ? 'not run (--no-mlp)' : dir ? await loadTfjsWasm(resolve(dir)) : 'no tfjs folder given (--tfjs DIR or TDMPC2_TFJS_PATH)';
   try {
-    const report = await runKernelBenchmarks({
+    const measured = await runKernelBenchmarks({
       ...options,
       gemmPeers: peers,
       gemmPeerNotes: openblasNotes,
       mlpPeer: typeof tfjs === 'string' ? `tfjs skipped: ${tfjs}` : tfjs,
     });
+    const report = { ...measured, pin };
     const outDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, 'kernels-cpu.json');
@@ -91,6 +105,7 @@ export async function runWithPeers(options: KernelScriptOptions = {}): Promise<K
     return report;
   } finally {
     for (const p of peers) p.close();
+    if (pin.cpu !== null) unpinThread();
   }
 }
 

@@ -5,7 +5,7 @@
 //
 //   node benchmarks/run-ts.mjs benchmarks/planner.ts [--sizes 1,5] [--batches 1,16,256,1024]
 //        [--repeats 7] [--peer-max-batch 256] [--no-peer] [--device cpu|cuda:0] [--gemm-profile]
-//        [--out FILE]
+//        [--cpu auto|none|N] [--out FILE]
 //
 // (from the repository root, after building the addon). Writes benchmarks/results/planner-<device>.json.
 //
@@ -18,6 +18,10 @@
 // Debian's torch runs its linear layers on OpenBLAS, which falls back to SSE3 kernels on this CPU
 // unless told its family: the peer gets OPENBLAS_CORETYPE (peers/openblas.ts peerEnv; a 512×513
 // linear layer in that torch ran ~7× faster with it).
+//
+// One core: this thread is pinned before the peer starts, and the peer inherits the pin
+// (lib/bench/affinity.ts; --cpu auto takes the CPU with the fastest FMA probe, --cpu none leaves
+// placement to the OS): on this shared VM one vCPU has run at two thirds of the other's speed.
 //
 // Peak: cpuFmaPeak probes (300 ms each) at the start and next to every row; the best probe of
 // the run is the ceiling (other processes on the machine can only lower a probe).
@@ -43,6 +47,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import { Planner, cpuFmaPeak } from '../lib/agent/planner.js';
+import { pinBenchmarkThread } from '../lib/bench/affinity.js';
 import { formatGemmProfile, profileGemms, type GemmProfile } from '../lib/bench/gemm-profile.js';
 import { resolveConfig, type ModelSize, type ResolvedConfig } from '../lib/config.js';
 import { backends } from '../lib/index.js';
@@ -144,6 +149,8 @@ interface Row extends PeakTiming {
 }
 
 async function main(): Promise<void> {
+  const pin = pinBenchmarkThread(arg('cpu', 'auto'));
+  process.stdout.write(`${pin.note}\n`);
   const torchVersion = await torchAvailable();
   if (usePeer && !torchVersion) process.stdout.write(`PyTorch peer skipped: ${python} cannot import torch\n`);
   // The CPU's FMA peak is the ceiling of a CPU run only; a CUDA run has the GPU peer instead.
@@ -239,6 +246,7 @@ async function main(): Promise<void> {
         },
         device: `${device} (${info.cpu.isa}, ${threads} thread(s))`,
         node: process.version,
+        pin,
         torch: torchVersion,
         peerOpenblasCoretype: torchVersion && onCpu ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
         threads,

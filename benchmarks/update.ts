@@ -4,7 +4,8 @@
 // the same thread count, all in one run.
 //
 //   TDMPC2_NUM_THREADS=1 node benchmarks/run-ts.mjs benchmarks/update.ts [--sizes 1,5]
-//        [--batch 256] [--repeats 7] [--official DIR] [--no-peer] [--gemm-profile] [--out FILE]
+//        [--batch 256] [--repeats 7] [--official DIR] [--no-peer] [--gemm-profile] [--cpu auto|none|N]
+//        [--out FILE]
 //
 // The official source: --official DIR (its tdmpc2/ folder at a7890b6), else it is exported from
 // the fetched mirror (/work/.mirror/nicklashansen+tdmpc2/repo) with `git archive a7890b6`; without
@@ -18,6 +19,10 @@
 // runs with OpenBLAS's kernel family forced (peers/openblas.ts peerEnv): without it Debian's torch
 // falls back to SSE3 GEMM kernels on this CPU.
 //
+// One core: this thread is pinned before the peer starts, and the peer inherits the pin
+// (lib/bench/affinity.ts; --cpu auto takes the CPU with the fastest FMA probe, --cpu none leaves
+// placement to the OS): on this shared VM one vCPU has run at two thirds of the other's speed.
+//
 // --gemm-profile: after the timed updates, `repeats` more run with the CPU GEMM profile on
 // (lib/bench/gemm-profile.ts): the time of each product form and shape and of B's packs per
 // update, printed as a table and kept in the JSON row (gemmProfile).
@@ -30,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { TDMPC2 } from '../lib/agent/agent.js';
 import { cpuFmaPeak } from '../lib/agent/planner.js';
 import type { ModelSize } from '../lib/config.js';
+import { pinBenchmarkThread } from '../lib/bench/affinity.js';
 import { formatGemmProfile, profileGemms, type GemmProfile } from '../lib/bench/gemm-profile.js';
 import { syntheticUpdateBatch } from '../lib/bench/update-batch.js';
 import { backends } from '../lib/index.js';
@@ -84,6 +90,8 @@ interface Row extends PeakTiming {
 }
 
 function main(): void {
+  const pin = pinBenchmarkThread(arg('cpu', 'auto'));
+  process.stdout.write(`${pin.note}\n`);
   const source = officialSource();
   if ('skip' in source) process.stdout.write(`official PyTorch peer skipped: ${source.skip}\n`);
   const peaks = [cpuFmaPeak(300), cpuFmaPeak(300), cpuFmaPeak(300)];
@@ -146,6 +154,7 @@ function main(): void {
         machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, loadNote: 'shared 2-core machine; ours, then the peer, per size' },
         device: `cpu (${info.cpu.isa}, ${threads} thread(s))`,
         node: process.version,
+        pin,
         peer: peerName ?? ('skip' in source ? `skipped: ${source.skip}` : null),
         peerOpenblasCoretype: 'dir' in source ? (peerEnv(threads, info.cpu.isa).OPENBLAS_CORETYPE ?? null) : null,
         threads,

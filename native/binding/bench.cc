@@ -1,10 +1,16 @@
 // Benchmark-only exports: fmaPeak(seconds) -> GFLOP/s of the GEMM's instruction set on one core,
 // the ceiling benchmarks/kernels.ts reports each GEMM against (measured in the same run);
 // gemmProfileStart() and gemmProfileStop() -> [{form, M, N, K, epilogue, calls, seconds}], the
-// CPU GEMM's time per form and shape in between (lib/bench/gemm-profile.ts).
+// CPU GEMM's time per form and shape in between (lib/bench/gemm-profile.ts); threadCpus(),
+// pinThread(cpu) and unpinThread(): the calling thread on one CPU, with the peer processes it
+// starts, for one-thread comparisons (lib/bench/affinity.ts).
 #include "addon.h"
 #include "check.h"
 #include "tdmpc2/cpu_info.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace tdmpc2::binding {
 namespace {
@@ -43,9 +49,45 @@ Napi::Value GemmProfileStop(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Array CpuList(Napi::Env env, const std::vector<int>& cpus) {
+  Napi::Array out = Napi::Array::New(env, cpus.size());
+  for (size_t i = 0; i < cpus.size(); ++i) out.Set(uint32_t(i), cpus[i]);
+  return out;
+}
+
+std::string cpu_list_str(const std::vector<int>& cpus) {
+  std::string s = "[";
+  for (size_t i = 0; i < cpus.size(); ++i) s += (i ? ", " : "") + std::to_string(cpus[i]);
+  return s + "]";
+}
+
+Napi::Value ThreadCpus(const Napi::CallbackInfo& info) {
+  return CpuList(info.Env(), cpu_thread_cpus());
+}
+
+// true when pinned; false where the OS cannot pin (not Linux, or it refused).
+Napi::Value PinThread(const Napi::CallbackInfo& info) {
+  const char* op = "pinThread";
+  require_arg_count(info, 1, op, "(cpu)");
+  const int64_t cpu = int_arg(info, 0, op, "cpu", 0, 1 << 20);
+  const std::vector<int> cpus = cpu_thread_cpus();
+  if (!cpus.empty() && std::find(cpus.begin(), cpus.end(), cpu) == cpus.end())
+    throw_range(std::string(op) + ": cpu: expected one of the CPUs this thread may run on " +
+                cpu_list_str(cpus) + ", got " + std::to_string(cpu));
+  return Napi::Boolean::New(info.Env(), cpu_pin_thread(int(cpu)));
+}
+
+// true when the thread was pinned and has its CPUs back.
+Napi::Value UnpinThread(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), cpu_unpin_thread());
+}
+
 }  // namespace
 
 TDMPC2_EXPORT("fmaPeak", FmaPeak);
+TDMPC2_EXPORT("threadCpus", ThreadCpus);
+TDMPC2_EXPORT("pinThread", PinThread);
+TDMPC2_EXPORT("unpinThread", UnpinThread);
 TDMPC2_EXPORT("gemmProfileStart", GemmProfileStart);
 TDMPC2_EXPORT("gemmProfileStop", GemmProfileStop);
 

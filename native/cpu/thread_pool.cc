@@ -18,7 +18,9 @@
 // off, and a stall costs at most one probe per cool-down.
 #include "thread_pool.h"
 
-#include <sched.h>
+#ifdef __linux__
+#include <pthread.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -29,6 +31,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "affinity.h"
 
 namespace tdmpc2::cpu {
 namespace {
@@ -65,11 +69,8 @@ int default_threads() {
     const long n = std::strtol(env, &end, 10);
     if (end != env && *end == '\0' && n >= 1) return int(std::min<long>(n, kMaxThreads));
   }
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    const int n = CPU_COUNT(&set);
-    if (n >= 1) return std::min(n, kMaxThreads);
-  }
+  const std::vector<int> cpus = thread_cpus();  // a pinned thread's CPUs before the pin
+  if (!cpus.empty()) return std::min(int(cpus.size()), kMaxThreads);
   return int(std::clamp<unsigned>(std::thread::hardware_concurrency(), 1u, unsigned(kMaxThreads)));
 }
 
@@ -199,9 +200,17 @@ class Pool {
 
   // Called with submit_ held.
   void start_workers(int n) {
+    // A benchmark thread pinned to one CPU (affinity.h) still gets helpers on the others.
+    const std::vector<int> cpus = cpus_for_new_thread();
     while (int(workers_.size()) < n) {
       try {
-        workers_.emplace_back([this] { worker_main(); });
+        workers_.emplace_back([this, cpus] {
+#ifdef __linux__
+          pthread_setname_np(pthread_self(), "tdmpc2-cpu");  // as top -H and gdb show it
+#endif
+          apply_thread_cpus(cpus);
+          worker_main();
+        });
       } catch (...) {  // no more threads to be had: run with those we have
         break;
       }

@@ -22,6 +22,14 @@ void set_cpu_threads(int n);
 // calling thread over about `seconds` — the single-core ceiling the GEMM is measured against.
 double cpu_fma_peak_gflops(double seconds);
 
+// Benchmark helpers: one core for both sides of a comparison. The CPUs the calling thread may run
+// on (while pinned, those it had before), ascending, empty where the OS does not say; pinning it
+// to one of them, which the peer processes it starts inherit, while the CPU kernels' helper
+// threads it starts run on the others; and back. Linux only: elsewhere pin returns false.
+std::vector<int> cpu_thread_cpus();
+bool cpu_pin_thread(int cpu);
+bool cpu_unpin_thread();
+
 // Benchmark helper: where a workload's GEMM time goes. Between start and stop every product
 // (its packed-B GEMM with the fused epilogue; B's pack excluded) and every pack of B is timed, on
 // whichever thread ran it, and summed per form and shape. start clears the previous profile.
