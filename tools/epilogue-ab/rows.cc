@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     RowEpilogue fwd = portable, bwd = portable;
     fwd.mish_row = cpu::ln_mish_row_simd();
     fwd.simnorm_row = cpu::ln_simnorm8_row_simd();
-    fwd.stats4 = cpu::ln_stats4_simd();
+    fwd.stats = cpu::ln_stats_simd();
     bwd.backward_row =
         mish ? cpu::ln_mish_backward_row_simd() : cpu::ln_simnorm8_backward_row_simd();
     compare(mish ? "LN+Mish forward rows" : "LN+SimNorm forward rows", [&](bool fast) {

@@ -24,8 +24,8 @@ git -C "$root" archive "$rev" native | tar -x -C "$out/base"
 flags=(-O3 -std=c++17 -fno-math-errno -pthread)
 build_side() {  # side namespace source-dir
   local side=$1 ns=$2 src=$3 inc=$4
-  for f in gemm gemm_avx512 gemm_avx2 gemm_scalar gemm_profile thread_pool cpu_info fma_peak; do
-    [[ -f $src/$f.cc ]] || continue  # gemm_profile.cc is newer than some revisions
+  for f in gemm gemm_avx512 gemm_avx2 gemm_scalar gemm_profile thread_pool affinity cpu_info fma_peak; do
+    [[ -f $src/$f.cc ]] || continue  # gemm_profile.cc and affinity.cc are newer than some revisions
     g++ "${flags[@]}" -I"$src" -I"$inc" -Dtdmpc2="$ns" -c "$src/$f.cc" -o "$out/${side}_$f.o"
   done
   g++ "${flags[@]}" -I"$src" -I"$inc" -Dtdmpc2="$ns" -DSIDE="$side" -c "$root/tools/gemm-ab/variant.cc" \
