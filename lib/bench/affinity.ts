@@ -46,13 +46,13 @@ export interface BenchPin {
  */
 export function pinBenchmarkThread(request: string): BenchPin {
   if (request === 'none') return { cpu: null, probes: null, note: 'not pinned (--cpu none): the OS places this thread and each peer' };
-  const cpus = threadCpus();
   if (request !== 'auto') {
-    const cpu = Number(request);
     if (!/^\d+$/.test(request)) throw new RangeError(`--cpu: expected a CPU number, 'auto' or 'none', got '${request}'`);
+    const cpu = Number(request);
     if (!pinThread(cpu)) return { cpu: null, probes: null, note: `not pinned: the OS would not pin this thread to CPU ${cpu}` };
     return { cpu, probes: null, note: `pinned to CPU ${cpu} (--cpu), peers too` };
   }
+  const cpus = threadCpus();
   if (cpus.length === 0 || !pinThread(cpus[0]!)) return { cpu: null, probes: null, note: 'not pinned: this OS cannot pin a thread' };
   const probes: Record<string, number> = {};
   for (const cpu of cpus) {

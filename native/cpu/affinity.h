@@ -25,8 +25,7 @@ bool unpin_calling_thread();
 // (the new thread inherits its mask as usual); else the CPUs it had before the pin other than
 // the one it is pinned to (all of them if that is the only one). The new thread passes them to
 // apply_thread_cpus first. Why not every CPU: a thread starts on its creator's CPU, and one
-// that may stay there competes with its pinned creator until the scheduler moves it; the
-// pool's stall guard then ran the two-thread benchmark rows serially.
+// that may stay there competes with its pinned creator until the scheduler moves it.
 std::vector<int> cpus_for_new_thread();
 void apply_thread_cpus(const std::vector<int>& cpus);
 

@@ -198,8 +198,9 @@ class Pool {
     }
   }
 
-  // Called with submit_ held.
+  // Called with submit_ held, before every loop: returns at once when the workers are there.
   void start_workers(int n) {
+    if (int(workers_.size()) >= n) return;
     // A benchmark thread pinned to one CPU (affinity.h) still gets helpers on the others.
     const std::vector<int> cpus = cpus_for_new_thread();
     while (int(workers_.size()) < n) {
