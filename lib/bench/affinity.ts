@@ -1,6 +1,7 @@
 // One core for both sides of a one-thread comparison (native/cpu/affinity.h says why): the
 // benchmarks pin their thread before starting a peer process, which inherits the pin, and the CPU
 // kernels' helper threads run on the other cores.
+import { cpuFmaPeak } from '../agent/planner.js';
 import { addon } from '../native.js';
 import { median } from './median.js';
 
@@ -8,7 +9,6 @@ interface AffinityNative {
   threadCpus(): number[];
   pinThread(cpu: number): boolean;
   unpinThread(): boolean;
-  fmaPeak(seconds: number): number;
 }
 
 const native = () => addon() as unknown as AffinityNative;
@@ -57,8 +57,8 @@ export function pinBenchmarkThread(request: string): BenchPin {
   const probes: Record<string, number> = {};
   for (const cpu of cpus) {
     pinThread(cpu);
-    native().fmaPeak(0.02);
-    probes[String(cpu)] = median(Array.from({ length: 5 }, () => native().fmaPeak(0.02)));
+    cpuFmaPeak(20);
+    probes[String(cpu)] = median(Array.from({ length: 5 }, () => cpuFmaPeak(20)));
   }
   const best = cpus.reduce((a, b) => (probes[String(b)]! > probes[String(a)]! ? b : a));
   pinThread(best);

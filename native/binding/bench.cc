@@ -55,12 +55,6 @@ Napi::Array CpuList(Napi::Env env, const std::vector<int>& cpus) {
   return out;
 }
 
-std::string cpu_list_str(const std::vector<int>& cpus) {
-  std::string s = "[";
-  for (size_t i = 0; i < cpus.size(); ++i) s += (i ? ", " : "") + std::to_string(cpus[i]);
-  return s + "]";
-}
-
 Napi::Value ThreadCpus(const Napi::CallbackInfo& info) {
   return CpuList(info.Env(), cpu_thread_cpus());
 }
@@ -73,7 +67,8 @@ Napi::Value PinThread(const Napi::CallbackInfo& info) {
   const std::vector<int> cpus = cpu_thread_cpus();
   if (!cpus.empty() && std::find(cpus.begin(), cpus.end(), cpu) == cpus.end())
     throw_range(std::string(op) + ": cpu: expected one of the CPUs this thread may run on " +
-                cpu_list_str(cpus) + ", got " + std::to_string(cpu));
+                shape_string(std::vector<int64_t>(cpus.begin(), cpus.end()).data(), cpus.size()) +
+                ", got " + std::to_string(cpu));
   return Napi::Boolean::New(info.Env(), cpu_pin_thread(int(cpu)));
 }
 

@@ -134,14 +134,15 @@ int device_arg(const Napi::CallbackInfo& info, size_t i, const char* op, const c
   return int(d);
 }
 
-std::string shape_string(std::initializer_list<int64_t> dims) {
+std::string shape_string(const int64_t* dims, size_t n) {
   std::string s = "[";
-  bool first = true;
-  for (int64_t d : dims) {
-    s += (first ? "" : ", ") + (d < 0 ? std::string("*") : std::to_string(d));
-    first = false;
-  }
+  for (size_t i = 0; i < n; ++i)
+    s += (i ? ", " : "") + (dims[i] < 0 ? std::string("*") : std::to_string(dims[i]));
   return s + "]";
+}
+
+std::string shape_string(std::initializer_list<int64_t> dims) {
+  return shape_string(dims.begin(), dims.size());
 }
 
 void require_ndim(const Tensor& t, int ndim, const char* op, const char* name) {

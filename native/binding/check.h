@@ -66,6 +66,8 @@ void require_same_device(std::initializer_list<NamedTensor> tensors, const char*
 void require_disjoint_outputs(std::initializer_list<NamedTensor> outputs,
                               std::initializer_list<NamedTensor> inputs, const char* op);
 
+// "[2, 3]" ("*" for a negative entry: any size); the pointer form for a runtime list.
+std::string shape_string(const int64_t* dims, size_t n);
 std::string shape_string(std::initializer_list<int64_t> dims);
 
 }  // namespace tdmpc2::binding
