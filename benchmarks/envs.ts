@@ -2,15 +2,10 @@
  * Environment throughput: decisions per second for every task, single env and a 16-copy
  * VectorEnv, median of repeats after a warm-up, random actions (drawn up front).
  *
- * Node 20 cannot run TypeScript directly and no TS runner is installed, so compile then run:
+ *   node benchmarks/run-ts.mjs benchmarks/envs.ts [--quick] [--tasks cartpole-swingup,walker-walk]
  *
- *   npx tsc benchmarks/envs.ts --ignoreConfig --outDir build/bench --rootDir . \
- *     --module nodenext --moduleResolution nodenext --target es2022 \
- *     --lib es2022,esnext.disposable --types node --skipLibCheck \
- *   && node build/bench/benchmarks/envs.js [--quick] [--tasks cartpole-swingup,walker-walk]
- *
- * (build/ is git-ignored; run from the repository root.) Prints a Markdown table and writes
- * benchmarks/results/envs.json with the machine, Node and date.
+ * (from the repository root.) Prints a Markdown table and writes benchmarks/results/envs.json
+ * with the machine, Node and date.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

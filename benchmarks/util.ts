@@ -1,6 +1,7 @@
-// Small helpers shared by the benchmark scripts: command-line options, the median, and calls
-// timed against the FMA peak.
+// Small helpers shared by the benchmark scripts: command-line options, the devices to measure,
+// the median, synced per-call timing, and calls timed against the FMA peak.
 import { median } from '../lib/bench/median.js';
+import type { Device } from '../lib/nn/device.js';
 
 /** The value after `--name` on the command line, or `fallback`. */
 export function arg(name: string, fallback: string): string {
@@ -12,6 +13,31 @@ export function arg(name: string, fallback: string): string {
 export const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 
 export { median };
+
+/** The devices a kernel benchmark measures: `--device D`, else the CPU and, where CUDA is available, cuda:0. */
+export function benchDevices(cudaAvailable: boolean): Device[] {
+  if (process.argv.includes('--device')) return [arg('device', 'cpu') as Device];
+  return cudaAvailable ? ['cpu', 'cuda:0'] : ['cpu'];
+}
+
+/**
+ * Median milliseconds per call of `fn` (given a running call index): `repeats` timed batches of
+ * `batch` calls, each batch ended by `sync` (a small read-back, which waits for the GPU work
+ * queued before it; CPU calls are synchronous), after `warmup` untimed calls and a sync.
+ */
+export function medianMsPerCall(fn: (call: number) => void, sync: () => void, repeats: number, batch = 1, warmup = 3 * batch): number {
+  let call = 0;
+  while (call < warmup) fn(call++);
+  sync();
+  const per: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn(call++);
+    sync();
+    per.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
+  }
+  return median(per);
+}
 
 /**
  * Our side of one benchmark row: the timed calls and their speed against the FMA peak.

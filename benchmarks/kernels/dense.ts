@@ -32,11 +32,7 @@ import {
   type DenseEpilogue,
   type DenseOptions,
 } from '../../lib/nn/ops.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, median } from '../util.js';
 
 const repeats = Number(arg('repeats', '41'));
 const info = backends();
@@ -64,7 +60,7 @@ function timeAll(fns: (() => void)[], probe: Tensor): number[] {
       times[i]!.push(Number(process.hrtime.bigint() - t0) / 1e6);
     });
   one.dispose();
-  return times.map((ts) => ts.sort((a, b) => a - b)[ts.length >> 1]!);
+  return times.map(median);
 }
 
 interface Row {

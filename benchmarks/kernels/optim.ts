@@ -16,23 +16,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
+import { lcgUniform } from '../../lib/bench/kernels.js';
 import { backends, Tensor, type Device } from '../../lib/index.js';
 import { adamStep, polyakUpdate, sumSquares } from '../../lib/nn/ops.js';
+import { arg, benchDevices, medianMsPerCall } from '../util.js';
 
 const N = 4_932_704;
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 const info = backends();
-const devices: Device[] = process.argv.includes('--device')
-  ? [flag('device', 'cpu') as Device]
-  : info.cuda.available
-    ? ['cpu', 'cuda:0']
-    : ['cpu'];
-const repeats = Number(flag('repeats', '21'));
+const devices = benchDevices(info.cuda.available);
+const repeats = Number(arg('repeats', '21'));
 
 interface Row {
   device: Device;
@@ -45,37 +38,12 @@ interface Row {
   ofCeiling: number;
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /** Median milliseconds per call: batches of `batch` calls, each batch ended by a device sync. */
-function time(fn: (i: number) => void, sync: () => void, batch: number): number {
-  for (let i = 0; i < 3 * batch; i++) fn(i);
-  sync();
-  const per: number[] = [];
-  let call = 3 * batch;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) fn(call++);
-    sync();
-    per.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
-  }
-  return median(per);
-}
+const time = (fn: (i: number) => void, sync: () => void, batch: number): number => medianMsPerCall(fn, sync, repeats, batch);
 
 const rows: Row[] = [];
 for (const device of devices) {
-  const fill = (seed: number) => {
-    const a = new Float32Array(N);
-    let x = seed;
-    for (let i = 0; i < N; i++) {
-      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-      a[i] = x / 2 ** 32 - 0.5;
-    }
-    return Tensor.from(a, [N], device);
-  };
+  const fill = (seed: number) => Tensor.from(lcgUniform(N, 0.5, seed), [N], device); // in [−0.5, 0.5)
   const p = fill(1);
   const g = fill(2);
   const m = Tensor.zeros([N], device);

@@ -12,26 +12,13 @@ import os from 'node:os';
 
 import { backends, Tensor, type Device } from '../../lib/index.js';
 import { rngNormal, rngUniform } from '../../lib/nn/ops.js';
+import { arg, benchDevices, medianMsPerCall } from '../util.js';
 
 const N = 4_932_704;
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 const info = backends();
-const devices: Device[] = process.argv.includes('--device')
-  ? [flag('device', 'cpu') as Device]
-  : info.cuda.available
-    ? ['cpu', 'cuda:0']
-    : ['cpu'];
-const repeats = Number(flag('repeats', '21'));
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const devices = benchDevices(info.cuda.available);
+const repeats = Number(arg('repeats', '21'));
 
 const rows: { device: Device; op: string; medianMs: number; numbersPerS: number; gbPerS: number }[] = [];
 for (const device of devices) {
@@ -39,18 +26,7 @@ for (const device of devices) {
   const probe = t.view([1], N - 1);
   const out = new Float32Array(1);
   const batch = device === 'cpu' ? 1 : 20;
-  const time = (fn: (i: number) => void): number => {
-    for (let i = 0; i < 3 * batch; i++) fn(i);
-    probe.toArray(out);
-    const per: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < batch; i++) fn(r * batch + i);
-      probe.toArray(out);
-      per.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
-    }
-    return median(per);
-  };
+  const time = (fn: (i: number) => void): number => medianMsPerCall(fn, () => void probe.toArray(out), repeats, batch);
   const record = (op: string, ms: number) =>
     rows.push({ device, op, medianMs: ms, numbersPerS: N / (ms / 1e3), gbPerS: (4 * N) / ms / 1e6 });
   record('fill (ceiling)', time((i) => t.fill(i)));
