@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Compares the working tree's CPU GEMM with OpenBLAS's cblas_sgemm in one process, calls
+# alternating (see openblas.cc for the method). Needs Debian's libopenblas-dev; benchmark-only.
+#
+#   tools/gemm-ab/openblas.sh M K N nt|nn|tn [beta] [pairs]
+#   tools/gemm-ab/openblas.sh 512 256 512 tn 1      # the kernels benchmark's dW += dYᵀ·X
+#   taskset -c 1 tools/gemm-ab/openblas.sh 256 512 512 nt
+#
+# OpenBLAS picks its kernels for this CPU unless OPENBLAS_CORETYPE names a family; the thread
+# count of both sides is one.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+flags=(-O3 -std=c++17 -fno-math-errno -pthread -I"$root/native/cpu" -I"$root/native/include")
+for f in gemm gemm_avx512 gemm_avx2 gemm_scalar gemm_profile thread_pool affinity cpu_info fma_peak; do
+  g++ "${flags[@]}" -c "$root/native/cpu/$f.cc" -o "$out/$f.o" &
+done
+g++ "${flags[@]}" -c "$root/tools/gemm-ab/openblas.cc" -o "$out/main.o" &
+wait
+g++ "${flags[@]}" "$out"/*.o -o "$out/openblas" -lopenblas
+OPENBLAS_NUM_THREADS=1 "$out/openblas" "$@"
