@@ -1,9 +1,7 @@
 // The GEMM A/B comparison (tools/gemm-ab/run.sh): both builds in one process, one thread, calls
-// alternating base/variant (which goes first swaps every pair), a 1 ms FMA-peak probe before each
-// pair. This machine's speed drifts by 20–30 % within seconds (other tenants); two calls a few
-// milliseconds apart see the same conditions, so the per-pair time ratio is what compares the
-// builds. Prints each side's median share of the adjacent probe, the median per-pair speedup of
-// the variant and the largest difference between the two results (0 when the change keeps bits).
+// alternating base/variant with a 1 ms FMA-peak probe before each pair (pairs.h). Prints each
+// side's median share of the adjacent probe, the median per-pair speedup of the variant and the
+// largest difference between the two results (0 when the change keeps bits).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +11,8 @@
 #include <cstring>
 #include <random>
 #include <vector>
+
+#include "pairs.h"
 
 namespace tdbase {
 double cpu_fma_peak_gflops(double seconds);
@@ -55,24 +55,12 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };
   const double gflop = 2.0 * double(M) * double(N) * double(K) / 1e9;
-  std::vector<double> share_base, share_var, speedup;
-  for (int i = 0; i < pairs; ++i) {
-    const double peak = tdbase::cpu_fma_peak_gflops(0.001);
-    const bool variant_first = i & 1;
-    const double first = time(variant_first), second = time(!variant_first);
-    const double tb = variant_first ? second : first, tv = variant_first ? first : second;
-    share_base.push_back(gflop / tb / peak);
-    share_var.push_back(gflop / tv / peak);
-    speedup.push_back(tb / tv);
-  }
+  const Pairs p = alternate_pairs(
+      pairs, gflop, [] { return tdbase::cpu_fma_peak_gflops(0.001); }, time);
   double diff = 0;  // with beta = 1 both accumulate over the same number of calls
   for (size_t i = 0; i < C0.size(); ++i) diff = std::max(diff, double(std::fabs(C0[i] - C1[i])));
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
   std::printf("%s %ldx%ldx%ld beta %g: of the FMA peak base %.3f, variant %.3f; "
               "variant speedup %.3f (median of %d pairs); max |C_base - C_variant| %g\n",
-              argv[4], long(M), long(K), long(N), double(beta), median(share_base),
-              median(share_var), median(speedup), pairs, diff);
+              argv[4], long(M), long(K), long(N), double(beta), quantile(p.share_a, 0.5),
+              quantile(p.share_b, 0.5), quantile(p.speedup_b, 0.5), pairs, diff);
 }

@@ -1,12 +1,12 @@
 // Our CPU GEMM against OpenBLAS's cblas_sgemm in one process (tools/gemm-ab/openblas.sh): one
-// thread, calls alternating ours/OpenBLAS (which goes first swaps every pair), a 1 ms FMA-peak
-// probe before each pair, as ab.cc compares two builds of ours. benchmarks/kernels.ts compares the
-// two across processes, a few calls of each in turn; here the two calls of a pair are milliseconds
-// apart, so the per-pair time ratio is what compares them on this drifting machine. Ours runs as
-// the kernels benchmark calls it: gemm_nt/gemm_nn/gemm_tn with B packed inside the call.
-// Prints each side's median share of the adjacent probe, the median per-pair speedup of ours
-// (OpenBLAS time / ours: ≥ 1 means ours is at least as fast), its quartiles, and the largest
-// difference between the two results.
+// thread, calls alternating ours/OpenBLAS with a 1 ms FMA-peak probe before each pair (pairs.h),
+// as ab.cc compares two builds of ours. benchmarks/kernels.ts compares the two across processes,
+// a few calls of each in turn; here the two calls of a pair are milliseconds apart, so the
+// per-pair time ratio compares them even while this machine's speed drifts. Ours runs as the
+// kernels benchmark calls it: gemm_nt/gemm_nn/gemm_tn with B packed inside the call. Prints each
+// side's median share of the adjacent probe, the median per-pair speedup of ours (OpenBLAS time /
+// ours: ≥ 1 means ours is at least as fast), its quartiles, and the largest difference between
+// the two results.
 #include <cblas.h>
 
 #include <algorithm>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "pairs.h"
 #include "tdmpc2/cpu_info.h"
 #include "thread_pool.h"
 
@@ -65,30 +66,19 @@ int main(int argc, char** argv) {
   };
   for (int i = 0; i < 3; ++i) time(true), time(false);  // first calls allocate and warm up
   const double gflop = 2.0 * double(M) * double(N) * double(K) / 1e9;
-  std::vector<double> share_ours, share_blas, speedup;
-  for (int i = 0; i < pairs; ++i) {
-    const double peak = tdmpc2::cpu_fma_peak_gflops(0.001);
-    const bool ours_first = i & 1;
-    const double first = time(ours_first), second = time(!ours_first);
-    const double to = ours_first ? first : second, tb = ours_first ? second : first;
-    share_ours.push_back(gflop / to / peak);
-    share_blas.push_back(gflop / tb / peak);
-    speedup.push_back(tb / to);
-  }
+  // Side a is OpenBLAS, side b ours: speedup_b is OpenBLAS's time over ours.
+  const Pairs p = alternate_pairs(
+      pairs, gflop, [] { return tdmpc2::cpu_fma_peak_gflops(0.001); }, time);
   // With beta = 1 both accumulated over the same number of calls; compare relative to the size.
   double diff = 0, size = 0;
   for (size_t i = 0; i < C0.size(); ++i) {
     diff = std::max(diff, double(std::fabs(C0[i] - C1[i])));
     size = std::max(size, double(std::fabs(C1[i])));
   }
-  auto quantile = [](std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    return v[size_t(q * double(v.size() - 1) + 0.5)];
-  };
   std::printf("%s %ldx%ldx%ld beta %g, OpenBLAS %s: of the FMA peak ours %.3f, OpenBLAS %.3f; "
               "ours/OpenBLAS speed %.3f (median of %d pairs; quartiles %.3f–%.3f); "
               "max |C_ours - C_openblas| %.3g of max |C| %.3g\n",
               argv[4], long(M), long(K), long(N), double(beta), openblas_get_corename(),
-              quantile(share_ours, 0.5), quantile(share_blas, 0.5), quantile(speedup, 0.5), pairs,
-              quantile(speedup, 0.25), quantile(speedup, 0.75), diff, size);
+              quantile(p.share_b, 0.5), quantile(p.share_a, 0.5), quantile(p.speedup_b, 0.5), pairs,
+              quantile(p.speedup_b, 0.25), quantile(p.speedup_b, 0.75), diff, size);
 }
