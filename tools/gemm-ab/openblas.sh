@@ -10,13 +10,15 @@
 # count of both sides is one.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/gemm-ab/gemm-sources.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 flags=(-O3 -std=c++17 -fno-math-errno -pthread -I"$root/native/cpu" -I"$root/native/include")
-for f in gemm gemm_avx512 gemm_avx2 gemm_scalar gemm_profile thread_pool affinity cpu_info fma_peak; do
-  g++ "${flags[@]}" -c "$root/native/cpu/$f.cc" -o "$out/$f.o" &
+pids=()
+for f in "${gemm_sources[@]}"; do
+  g++ "${flags[@]}" -c "$root/native/cpu/$f.cc" -o "$out/$f.o" & pids+=($!)
 done
-g++ "${flags[@]}" -c "$root/tools/gemm-ab/openblas.cc" -o "$out/main.o" &
-wait
+g++ "${flags[@]}" -c "$root/tools/gemm-ab/openblas.cc" -o "$out/main.o" & pids+=($!)
+for p in "${pids[@]}"; do wait "$p"; done  # set -e: a failed compile stops here
 g++ "${flags[@]}" "$out"/*.o -o "$out/openblas" -lopenblas
 OPENBLAS_NUM_THREADS=1 "$out/openblas" "$@"

@@ -14,6 +14,7 @@
 # 1.000; differences smaller than that are noise. g++ only; nothing here is part of the package.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/tools/gemm-ab/gemm-sources.sh"
 rev=HEAD
 if [[ $# -gt 0 && $1 != -- ]]; then rev=$1; shift; fi
 [[ ${1:-} == -- ]] && shift
@@ -24,7 +25,7 @@ git -C "$root" archive "$rev" native | tar -x -C "$out/base"
 flags=(-O3 -std=c++17 -fno-math-errno -pthread)
 build_side() {  # side namespace source-dir
   local side=$1 ns=$2 src=$3 inc=$4
-  for f in gemm gemm_avx512 gemm_avx2 gemm_scalar gemm_profile thread_pool affinity cpu_info fma_peak; do
+  for f in "${gemm_sources[@]}"; do
     [[ -f $src/$f.cc ]] || continue  # gemm_profile.cc and affinity.cc are newer than some revisions
     g++ "${flags[@]}" -I"$src" -I"$inc" -Dtdmpc2="$ns" -c "$src/$f.cc" -o "$out/${side}_$f.o"
   done
