@@ -32,9 +32,18 @@ int main(int argc, char** argv) {
   const int64_t M = std::atol(argv[1]), K = std::atol(argv[2]), N = std::atol(argv[3]);
   // tn-call: dYᵀ·X through gemm_tn, B's packing (if any) timed with the product.
   const bool tn_call = !std::strcmp(argv[4], "tn-call");
+  if (!tn_call && std::strcmp(argv[4], "nt") && std::strcmp(argv[4], "nn") &&
+      std::strcmp(argv[4], "tn")) {
+    std::fprintf(stderr, "ab: the form is nt, nn, tn or tn-call, not %s\n", argv[4]);
+    return 2;
+  }
   const int form = !std::strcmp(argv[4], "nt") ? 0 : !std::strcmp(argv[4], "nn") ? 1 : 2;
   const float beta = argc > 5 ? float(std::atof(argv[5])) : 0.f;
   const int pairs = argc > 6 ? std::atoi(argv[6]) : 300;
+  if (M < 1 || K < 1 || N < 1 || pairs < 1) {  // no pairs would leave the medians empty
+    std::fprintf(stderr, "ab: M, K, N and pairs must be positive\n");
+    return 2;
+  }
   std::mt19937 gen(1);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
   std::vector<float> A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
