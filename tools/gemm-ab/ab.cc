@@ -24,22 +24,6 @@ extern "C" void var_gemm(const void*, int64_t, const float*, int64_t, int, float
 extern "C" void base_gemm_tn(int64_t, int64_t, int64_t, const float*, const float*, float, float*);
 extern "C" void var_gemm_tn(int64_t, int64_t, int64_t, const float*, const float*, float, float*);
 
-template <class T>
-struct Aligned64 {
-  using value_type = T;
-  Aligned64() = default;
-  template <class U>
-  Aligned64(const Aligned64<U>&) {}
-  T* allocate(size_t n) {
-    return static_cast<T*>(std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64));
-  }
-  void deallocate(T* p, size_t) { std::free(p); }
-  template <class U>
-  bool operator==(const Aligned64<U>&) const { return true; }
-  template <class U>
-  bool operator!=(const Aligned64<U>&) const { return false; }
-};
-
 int main(int argc, char** argv) {
   if (argc < 5) {
     std::fprintf(stderr, "usage: ab M K N nt|nn|tn|tn-call [beta 0|1] [pairs 300]\n");
@@ -62,8 +46,7 @@ int main(int argc, char** argv) {
   }
   std::mt19937 gen(1);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
-  // 64-byte aligned, as the binding allocates tensors (memory.cc).
-  std::vector<float, Aligned64<float>> A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
+  AlignedFloats A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
   for (float& x : A) x = u(gen);
   for (float& x : B) x = u(gen);
   const int64_t lda = form == 2 ? M : K;

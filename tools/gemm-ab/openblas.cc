@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   std::mt19937 gen(1);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
   // A is [M,K] (nt, nn) or [K,M] (tn); B is [N,K] (nt) or [K,N].
-  std::vector<float> A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
+  AlignedFloats A(M * K), B(N * K), C0(M * N, 0.f), C1(M * N, 0.f);
   for (float& x : A) x = u(gen);
   for (float& x : B) x = u(gen);
   const int64_t lda = tn ? M : K, ldb = nt ? K : N;

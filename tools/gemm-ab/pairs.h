@@ -5,7 +5,25 @@
 // time ratio is what compares the sides.
 #pragma once
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
+
+// The matrices of both comparisons, 64-byte aligned as the binding allocates tensors (memory.cc),
+// so that the GEMMs see the alignment they get in the agent.
+template <class T>
+struct Aligned64 {
+  using value_type = T;
+  Aligned64() = default;
+  template <class U>
+  Aligned64(const Aligned64<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64)); }
+  void deallocate(T* p, size_t) { std::free(p); }
+  template <class U>
+  bool operator==(const Aligned64<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const Aligned64<U>&) const { return false; }
+};
+using AlignedFloats = std::vector<float, Aligned64<float>>;
 
 struct Pairs {
   std::vector<double> share_a, share_b;  // each call's GFLOP/s over the pair's probe
