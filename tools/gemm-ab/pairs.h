@@ -6,6 +6,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 #include <vector>
 
 // The matrices of both comparisons, 64-byte aligned as the binding allocates tensors (memory.cc),
@@ -16,7 +17,11 @@ struct Aligned64 {
   Aligned64() = default;
   template <class U>
   Aligned64(const Aligned64<U>&) {}
-  T* allocate(size_t n) { return static_cast<T*>(std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64)); }
+  T* allocate(size_t n) {  // an allocator throws rather than return null (std::vector relies on it)
+    void* p = std::aligned_alloc(64, std::max<size_t>((n * sizeof(T) + 63) / 64 * 64, 64));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
   void deallocate(T* p, size_t) { std::free(p); }
   template <class U>
   bool operator==(const Aligned64<U>&) const { return true; }
