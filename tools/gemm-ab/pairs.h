@@ -9,26 +9,29 @@
 #include <new>
 #include <vector>
 
-// The matrices of both comparisons, 64-byte aligned as the binding allocates tensors (memory.cc),
-// so that the GEMMs see the alignment they get in the agent.
+#include "tdmpc2/memory.h"
+
+// The matrices of both comparisons, aligned as the binding allocates tensors (host_alloc's
+// kHostAlignment), so that the GEMMs see the alignment they get in the agent.
 template <class T>
-struct Aligned64 {
+struct HostAligned {
   using value_type = T;
-  Aligned64() = default;
+  HostAligned() = default;
   template <class U>
-  Aligned64(const Aligned64<U>&) {}
+  HostAligned(const HostAligned<U>&) {}
   T* allocate(size_t n) {  // an allocator throws rather than return null (std::vector relies on it)
-    void* p = std::aligned_alloc(64, std::max<size_t>((n * sizeof(T) + 63) / 64 * 64, 64));
+    constexpr size_t a = tdmpc2::kHostAlignment;  // aligned_alloc: a multiple of it, never 0
+    void* p = std::aligned_alloc(a, std::max<size_t>((n * sizeof(T) + a - 1) / a * a, a));
     if (p == nullptr) throw std::bad_alloc();
     return static_cast<T*>(p);
   }
   void deallocate(T* p, size_t) { std::free(p); }
   template <class U>
-  bool operator==(const Aligned64<U>&) const { return true; }
+  bool operator==(const HostAligned<U>&) const { return true; }
   template <class U>
-  bool operator!=(const Aligned64<U>&) const { return false; }
+  bool operator!=(const HostAligned<U>&) const { return false; }
 };
-using AlignedFloats = std::vector<float, Aligned64<float>>;
+using AlignedFloats = std::vector<float, HostAligned<float>>;
 
 struct Pairs {
   std::vector<double> share_a, share_b;  // each call's GFLOP/s over the pair's probe

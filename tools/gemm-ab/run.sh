@@ -34,6 +34,6 @@ build_side() {  # side namespace source-dir
 }
 build_side base tdbase "$out/base/native/cpu" "$out/base/native/include"
 build_side var tdvar "$root/native/cpu" "$root/native/include"
-g++ "${flags[@]}" -c "$root/tools/gemm-ab/ab.cc" -o "$out/ab.o"
+g++ "${flags[@]}" -I"$root/native/include" -c "$root/tools/gemm-ab/ab.cc" -o "$out/ab.o"
 g++ "${flags[@]}" "$out"/*.o -o "$out/ab"
 "$out/ab" "$@"
