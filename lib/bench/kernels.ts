@@ -21,6 +21,7 @@ import { denseForward, linearBackward, linearForward, type DenseEpilogue } from 
 import { Tensor } from '../nn/tensor.js';
 import { median } from './median.js';
 import { mlpInit, oursMlp, type MlpInit, type MlpRunner } from './mlp.js';
+import { threadPoolStats } from './thread-pool.js';
 
 /** GEMM forms as the row-major kernels name them (see native/cpu/gemm.h). */
 export type GemmForm = 'nt' | 'nn' | 'tn';
@@ -82,6 +83,9 @@ export interface GemmRow {
   /** Median ms at two threads and the speedup over one (t1/t2). */
   twoThreadMs: number | null;
   twoThreadSpeedup: number | null;
+  /** Of the parallel loops the timed two-thread calls submitted, the share a helper joined (the
+   * rest ran on the calling thread alone: the pool's stall guard, or a helper not yet running). */
+  twoThreadHelpedShare: number | null;
 }
 
 export interface EpilogueRow {
@@ -145,6 +149,9 @@ export function lcgUniform(n: number, scale: number, seed: number): Float32Array
 }
 
 /** Seconds of each of `reps` calls of fn. */
+/** How long the two-thread rows run untimed after switching to two threads (see twoThreads). */
+const TWO_THREAD_WARMUP_MS = 30;
+
 function timeCalls(fn: () => void, reps: number): number[] {
   const out: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -229,6 +236,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     const one: number[] = [];
     const onePacked: number[] = [];
     const two: number[] = [];
+    const twoLoops = { loops: 0, helped: 0 };
     const peaks: number[] = [];
     const peerTimes = peers.map(() => [] as number[]);
     setNumThreads(1);
@@ -245,8 +253,17 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     const twoThreads = () => {
       if (options.twoThreads === false) return;
       setNumThreads(2);
-      run();
+      // Untimed calls for TWO_THREAD_WARMUP_MS first: a new helper's first loops run before its
+      // thread is scheduled, and the pool's stall guard then runs the next ~8 ms serially
+      // (thread_pool.cc), which would time one thread in the two-thread row.
+      const t0 = performance.now();
+      do run();
+      while (performance.now() - t0 < TWO_THREAD_WARMUP_MS);
+      const before = threadPoolStats();
       two.push(...timeCalls(run, reps));
+      const after = threadPoolStats();
+      twoLoops.loops += after.loops - before.loops;
+      twoLoops.helped += after.helped - before.helped;
     };
     for (let r = 0; r < rounds; r++) {
       // The two thread counts swap places every round, so neither always follows the peers
@@ -279,6 +296,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
       vsOpenBlas: bestPeer === null ? null : bestPeer / ms,
       twoThreadMs: twoMs,
       twoThreadSpeedup: twoMs === null ? null : ms / twoMs,
+      twoThreadHelpedShare: twoMs === null || twoLoops.loops === 0 ? null : twoLoops.helped / twoLoops.loops,
     };
     gemm.push(row);
     log(
@@ -286,7 +304,10 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
         `${pad((100 * row.peakShare).toFixed(1) + ' %', 8)}` +
         `${pad(row.packedWPeakShare === null ? '—' : (100 * row.packedWPeakShare).toFixed(1) + ' %', 15)}${peerRows.map((p) => pad(p.gflops.toFixed(1), 22)).join('')}` +
         `${pad(row.vsOpenBlas === null ? '—' : row.vsOpenBlas.toFixed(2) + '×', 12)}` +
-        (twoMs === null ? '—' : `${twoMs.toFixed(3)} ms (${row.twoThreadSpeedup!.toFixed(2)}×)`),
+        (twoMs === null
+          ? '—'
+          : `${twoMs.toFixed(3)} ms (${row.twoThreadSpeedup!.toFixed(2)}×` +
+            (row.twoThreadHelpedShare === null ? ')' : `, ${(100 * row.twoThreadHelpedShare).toFixed(0)} % helped)`)),
     );
   }
   log(`FMA peak (${info.cpu.isa}, one core, median of ${allPeaks.length} samples): ${median(allPeaks).toFixed(1)} GFLOP/s`);

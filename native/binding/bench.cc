@@ -3,7 +3,9 @@
 // gemmProfileStart() and gemmProfileStop() -> [{form, M, N, K, epilogue, calls, seconds}], the
 // CPU GEMM's time per form and shape in between (lib/bench/gemm-profile.ts); threadCpus(),
 // pinThread(cpu) and unpinThread(): the calling thread on one CPU, with the peer processes it
-// starts, for one-thread comparisons (lib/bench/affinity.ts).
+// starts, for one-thread comparisons (lib/bench/affinity.ts); threadPoolStats() -> {loops, helped,
+// backoff, serialMs}: what the CPU thread pool did since the thread count was last set, so that a
+// two-thread measurement can say whether its loops ran on two threads (lib/bench/kernels.ts).
 #include "addon.h"
 #include "check.h"
 #include "tdmpc2/cpu_info.h"
@@ -77,9 +79,20 @@ Napi::Value UnpinThread(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), cpu_unpin_thread());
 }
 
+Napi::Value ThreadPoolStats(const Napi::CallbackInfo& info) {
+  const CpuPoolStats s = cpu_pool_stats();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("loops", double(s.loops));
+  o.Set("helped", double(s.helped));
+  o.Set("backoff", s.backoff);
+  o.Set("serialMs", s.serial_ms);
+  return o;
+}
+
 }  // namespace
 
 TDMPC2_EXPORT("fmaPeak", FmaPeak);
+TDMPC2_EXPORT("threadPoolStats", ThreadPoolStats);
 TDMPC2_EXPORT("threadCpus", ThreadCpus);
 TDMPC2_EXPORT("pinThread", PinThread);
 TDMPC2_EXPORT("unpinThread", UnpinThread);

@@ -16,6 +16,8 @@ int cpu_threads() { return cpu::num_threads(); }
 
 void set_cpu_threads(int n) { cpu::set_num_threads(n); }
 
+CpuPoolStats cpu_pool_stats() { return cpu::pool_stats(); }
+
 std::vector<int> cpu_thread_cpus() { return cpu::thread_cpus(); }
 bool cpu_pin_thread(int cpu) { return cpu::pin_calling_thread(cpu); }
 bool cpu_unpin_thread() { return cpu::unpin_calling_thread(); }

@@ -15,7 +15,7 @@
 // run serially for a cool-down (8 ms, doubling with each bad loop up to ~1 s); each good loop
 // long enough to have stalled steps the doubling back once (short loops, such as packing B, say
 // little about the machine). On a quiet machine nothing changes; on a loaded one the pool backs
-// off, and a stall costs at most one probe per cool-down.
+// off, and a stall costs at most one probe per cool-down. set_num_threads starts the guard afresh.
 #include "thread_pool.h"
 
 #ifdef __linux__
@@ -84,12 +84,30 @@ class Pool {
     std::lock_guard<std::mutex> submit(submit_);  // no loop runs while the workers change
     stop_workers();
     threads_.store(std::clamp(n, 1, kMaxThreads), std::memory_order_relaxed);
+    // The stall guard's history was of the old workers; new ones start with a clean slate. Kept,
+    // it would grow with every change: each new worker's first loops run before its thread is
+    // scheduled, look like stalls, and a benchmark that switches one and two threads every few
+    // calls climbed to one-second serial cool-downs, so its two-thread rows ran on one thread.
+    backoff_ = 0;
+    serial_until_ = {};
+    loops_.store(0, std::memory_order_relaxed);
+    helped_.store(0, std::memory_order_relaxed);
+  }
+
+  // Read by any thread: the counters are atomic; the guard's fields are the submitter's, so a
+  // reading taken while a loop runs elsewhere is taken under submit_.
+  CpuPoolStats stats() {
+    std::lock_guard<std::mutex> submit(submit_);
+    const auto left = serial_until_ - Clock::now();
+    return {loops_.load(std::memory_order_relaxed), helped_.load(std::memory_order_relaxed), backoff_,
+            left.count() > 0 ? std::chrono::duration<double, std::milli>(left).count() : 0.0};
   }
 
   void run(int64_t items, int max_threads, ItemFn body) {
     const int helpers = int(std::min<int64_t>({int64_t(threads()) - 1, int64_t(max_threads) - 1,
                                                items - 1}));
     std::unique_lock<std::mutex> submit(submit_, std::defer_lock);
+    if (helpers > 0 && !t_in_loop) loops_.fetch_add(1, std::memory_order_relaxed);
     if (helpers <= 0 || t_in_loop || !submit.try_lock() || Clock::now() < serial_until_) {
       if (submit.owns_lock()) submit.unlock();
       for (int64_t i = 0; i < items; ++i) body(i);
@@ -121,6 +139,7 @@ class Pool {
     t_in_loop = false;
     // Close the loop: from here no worker can join, and the count of those who did is final.
     const int joined = joined_of(ctrl_.fetch_and(~kOpen, std::memory_order_acq_rel));
+    if (joined > 0) helped_.fetch_add(1, std::memory_order_relaxed);
     for (int spins = 0; finished_.load(std::memory_order_acquire) != joined; ++spins) {
       // A joined worker is running an item; yield now and then so that, on a loaded machine, the
       // OS can run it on this core instead of letting us spin.
@@ -235,6 +254,9 @@ class Pool {
   // how many stalls in a row have been seen.
   Clock::time_point serial_until_{};
   int backoff_ = 0;
+  // pool_stats(): loops submitted while helpers were allowed, and those a helper joined.
+  std::atomic<int64_t> loops_{0};
+  std::atomic<int64_t> helped_{0};
   std::vector<std::thread> workers_;
   std::atomic<bool> stop_{false};
 
@@ -264,6 +286,8 @@ Pool& pool() {
 int num_threads() { return pool().threads(); }
 
 void set_num_threads(int n) { pool().resize(n); }
+
+CpuPoolStats pool_stats() { return pool().stats(); }
 
 void parallel_for(int64_t items, int max_threads, ItemFn body) {
   if (items <= 0) return;

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "tdmpc2/cpu_info.h"
+
 namespace tdmpc2::cpu {
 
 // A non-owning reference to `void(int64_t item)`: no allocation per loop (std::function may).
@@ -41,6 +43,9 @@ int num_threads();
 
 // Sets the thread count (clamped to [1, 256]); waits for a running loop to finish first.
 void set_num_threads(int n);
+
+// The pool's record since the thread count was last set (tdmpc2/cpu_info.h cpu_pool_stats).
+CpuPoolStats pool_stats();
 
 // Runs body(i) for every i in [0, items), on up to min(num_threads(), max_threads) threads (the
 // caller included), and returns when all are done. If body throws, no further items start and the

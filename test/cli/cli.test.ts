@@ -198,7 +198,7 @@ describe('tdmpc2 (in process)', () => {
       fmaPeakGflops: number;
       openblas: string[];
       tfjs: string;
-      gemm: { form: string; M: number; K: number; N: number; gflops: number; peakShare: number; peers: unknown[]; vsOpenBlas: number | null; twoThreadSpeedup: number | null }[];
+      gemm: { form: string; M: number; K: number; N: number; gflops: number; peakShare: number; peers: unknown[]; vsOpenBlas: number | null; twoThreadSpeedup: number | null; twoThreadHelpedShare: number | null }[];
       epilogue: { workload: string; ms: number; gemmMs: number }[];
       mlp: { workload: string; batch: number; ms: number; peerMs: number | null }[];
     };
@@ -215,6 +215,9 @@ describe('tdmpc2 (in process)', () => {
       expect(g.peers).toEqual([]);
       expect(g.vsOpenBlas).toBeNull();
       expect(g.twoThreadSpeedup).toBeGreaterThan(0);
+      // The share of the timed two-thread loops a helper joined: how many depends on the machine.
+      expect(g.twoThreadHelpedShare).toBeGreaterThanOrEqual(0);
+      expect(g.twoThreadHelpedShare).toBeLessThanOrEqual(1);
     }
     expect(report.openblas[0]).toMatch(/no GEMM peer/);
     expect(report.tfjs).toMatch(/no peer/);

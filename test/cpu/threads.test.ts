@@ -9,6 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 
 import { backends, setNumThreads, Tensor } from '../../lib/index.js';
 import { denseBackward, denseForward, linearBackward, linearForward } from '../../lib/nn/ops.js';
+import { threadPoolStats } from '../../lib/bench/thread-pool.js';
 import { uniform } from '../helpers/random.js';
 
 const initial = backends().cpu.threads;
@@ -100,6 +101,32 @@ describe('results do not depend on the thread count', () => {
     });
     runs.slice(1).forEach((run, r) => run.forEach((a, i) => expectSameBits(a, runs[0]![i]!, `run ${r + 1} output ${i}`)));
     for (const t of [X, dY, ...Object.values(params)]) t.dispose();
+  });
+});
+
+describe("the pool's record (threadPoolStats)", () => {
+  test('counts the loops helpers could join, and setNumThreads starts it afresh', () => {
+    const [M, K, N] = [256, 512, 512];
+    const X = Tensor.from(uniform(M * K, 13), [M, K]);
+    const W = Tensor.from(uniform(N * K, 14), [N, K]);
+    const Y = Tensor.zeros([M, N]);
+    setNumThreads(1);
+    for (let i = 0; i < 3; i++) linearForward(X, W, null, Y);
+    expect(threadPoolStats()).toEqual({ loops: 0, helped: 0, backoff: 0, serialMs: 0 });
+    setNumThreads(2);
+    // Each product runs its 22 row panels as one parallel loop (B's pack as another): a helper
+    // may or may not join a given one, but every such loop is counted.
+    for (let i = 0; i < 5; i++) linearForward(X, W, null, Y);
+    const s = threadPoolStats();
+    expect(s.loops).toBeGreaterThanOrEqual(5);
+    expect(s.helped).toBeGreaterThanOrEqual(0);
+    expect(s.helped).toBeLessThanOrEqual(s.loops);
+    expect(s.backoff).toBeGreaterThanOrEqual(0);
+    expect(s.serialMs).toBeGreaterThanOrEqual(0);
+    expect(s.serialMs).toBeLessThan(1100); // the longest serial spell, 8 ms × 2⁷
+    setNumThreads(2); // the same count: still a fresh record, the stall guard's state included
+    expect(threadPoolStats()).toEqual({ loops: 0, helped: 0, backoff: 0, serialMs: 0 });
+    for (const t of [X, W, Y]) t.dispose();
   });
 });
 

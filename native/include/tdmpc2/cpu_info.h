@@ -16,7 +16,17 @@ const char* cpu_gemm_transposed_tile();
 // cores this process may run on (sched_getaffinity), until set_cpu_threads changes it.
 int cpu_threads();
 // Sets the thread count (clamped to [1, 256]); waits for a running parallel loop to finish.
+// Starts the pool afresh: new helpers, a clean stall guard, the record below at zero.
 void set_cpu_threads(int n);
+
+// Benchmark helper: what the CPU thread pool did since the thread count was last set.
+struct CpuPoolStats {
+  int64_t loops;      // parallel loops submitted while helpers were allowed (> 1 thread and item)
+  int64_t helped;     // of those, the loops a helper joined
+  int backoff;        // the stall guard's level: each bad loop doubles the next serial spell
+  double serial_ms;   // how much longer loops run on the calling thread alone (the guard's spell)
+};
+CpuPoolStats cpu_pool_stats();
 
 // Benchmark helper: GFLOP/s of independent FMA chains of cpu_isa()'s instruction set on the
 // calling thread over about `seconds` — the single-core ceiling the GEMM is measured against.

@@ -22,4 +22,5 @@ export default ({ bounded, int }) => ({
   threadCpus: [],
   pinThread: [int(cpus[0], cpus[0], cpus[cpus.length - 1])],
   unpinThread: [],
+  threadPoolStats: [],
 });
