@@ -5,12 +5,15 @@
 // pinThread(cpu) and unpinThread(): the calling thread on one CPU, with the peer processes it
 // starts, for one-thread comparisons (lib/bench/affinity.ts); threadPoolStats() -> {loops, helped,
 // backoff, serialMs}: what the CPU thread pool did since the thread count was last set, so that a
-// two-thread measurement can say whether its loops ran on two threads (lib/bench/kernels.ts).
+// two-thread measurement can say whether its loops ran on two threads (lib/bench/kernels.ts);
+// stallGuardReplay(loops Float32Array[5·n]) -> Float64Array[2·n]: the pool's stall guard over a
+// scripted sequence of loops (test/cpu/stall-guard.test.ts).
 #include "addon.h"
 #include "check.h"
 #include "tdmpc2/cpu_info.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -89,9 +92,40 @@ Napi::Value ThreadPoolStats(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// Each loop: own µs, wait µs, items, done here, helpers joined (cpu_stall_guard_replay).
+Napi::Value StallGuardReplay(const Napi::CallbackInfo& info) {
+  const char* op = "stallGuardReplay";
+  require_arg_count(info, 1, op, "(loops)");
+  const std::string prefix = std::string(op) + ": loops: ";
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw_type(prefix + "expected a Float32Array, got " + describe_js_value(info[0]));
+  const Napi::Float32Array loops = info[0].As<Napi::Float32Array>();
+  const size_t len = loops.ElementLength();
+  if (len == 0 || len % 5 != 0)
+    throw_range(prefix + "expected 5 numbers per loop (own µs, wait µs, items, done here, " +
+                "helpers joined), got length " + std::to_string(len));
+  const float* l = loops.Data();
+  for (size_t i = 0; i < len; i += 5) {
+    const std::string at = prefix + "loop " + std::to_string(i / 5) + ": ";
+    for (size_t k = 0; k < 5; ++k)
+      if (!std::isfinite(l[i + k]) || l[i + k] < 0 || (k >= 2 && std::floor(l[i + k]) != l[i + k]) ||
+          l[i + k] > 1e9f)
+        throw_range(at + "element " + std::to_string(k) + " must be " +
+                    (k < 2 ? "a duration in [0, 1e9] µs" : "an integer in [0, 1e9]") + ", got " +
+                    std::to_string(l[i + k]));
+    if (l[i + 3] > l[i + 2])
+      throw_range(at + "done here (" + std::to_string(int64_t(l[i + 3])) + ") exceeds the items (" +
+                  std::to_string(int64_t(l[i + 2])) + ")");
+  }
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 2 * (len / 5));
+  cpu_stall_guard_replay(l, int64_t(len / 5), out.Data());
+  return out;
+}
+
 }  // namespace
 
 TDMPC2_EXPORT("fmaPeak", FmaPeak);
+TDMPC2_EXPORT("stallGuardReplay", StallGuardReplay);
 TDMPC2_EXPORT("threadPoolStats", ThreadPoolStats);
 TDMPC2_EXPORT("threadCpus", ThreadCpus);
 TDMPC2_EXPORT("pinThread", PinThread);

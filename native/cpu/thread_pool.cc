@@ -8,14 +8,11 @@
 //
 // What cannot be avoided is waiting for an item a joined worker holds. On a shared machine the OS
 // may deschedule that worker for milliseconds (a time slice of another process), which would make
-// the loop slower than running it alone. So the submitter watches each loop: a stall (its wait
-// for the helpers exceeds kStallMin and four of its own items' time) or, in a loop long enough to
-// tell, helpers that ran under a quarter of the items (they hardly got a core) or a loop that
-// took over 90 % of what the caller alone would have needed (no gain) make the next loops
-// run serially for a cool-down (8 ms, doubling with each bad loop up to ~1 s); each good loop
-// long enough to have stalled steps the doubling back once (short loops, such as packing B, say
-// little about the machine). On a quiet machine nothing changes; on a loaded one the pool backs
-// off, and a stall costs at most one probe per cool-down. set_num_threads starts the guard afresh.
+// the loop slower than running it alone. So the submitter reports each loop to a stall guard
+// (stall_guard.h), which after a stall, or a loop the helpers hardly helped, runs the next loops
+// serially for a spell that doubles with each bad loop and shrinks again with good ones. On a
+// quiet machine nothing changes; on a loaded one the pool backs off, and a stall costs at most one
+// probe per spell. set_num_threads starts the guard afresh.
 #include "thread_pool.h"
 
 #ifdef __linux__
@@ -33,6 +30,7 @@
 #include <vector>
 
 #include "affinity.h"
+#include "stall_guard.h"
 
 namespace tdmpc2::cpu {
 namespace {
@@ -41,10 +39,6 @@ namespace {
 // next GEMM of a layer sequence without a futex wake-up, short enough not to burn a shared core.
 constexpr auto kSpin = std::chrono::microseconds(50);
 constexpr int kMaxThreads = 256;
-constexpr auto kStallMin = std::chrono::microseconds(200);
-constexpr auto kJudgeShareAfter = std::chrono::microseconds(500);  // loops this long are judged
-constexpr auto kCoolDown = std::chrono::milliseconds(8);           // × 2^(level − 1)
-constexpr int kMaxBackoff = 8;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -87,9 +81,8 @@ class Pool {
     // The stall guard's history was of the old workers; new ones start with a clean slate. Kept,
     // it would grow with every change: each new worker's first loops run before its thread is
     // scheduled, look like stalls, and a benchmark that switches one and two threads every few
-    // calls climbed to one-second serial cool-downs, so its two-thread rows ran on one thread.
-    backoff_ = 0;
-    serial_until_ = {};
+    // calls climbed to one-second serial spells, so its two-thread rows ran on one thread.
+    guard_ = StallGuard();
     loops_.store(0, std::memory_order_relaxed);
     helped_.store(0, std::memory_order_relaxed);
   }
@@ -98,8 +91,8 @@ class Pool {
   // reading taken while a loop runs elsewhere is taken under submit_.
   CpuPoolStats stats() {
     std::lock_guard<std::mutex> submit(submit_);
-    const auto left = serial_until_ - Clock::now();
-    return {loops_.load(std::memory_order_relaxed), helped_.load(std::memory_order_relaxed), backoff_,
+    const auto left = guard_.serial_until() - Clock::now();
+    return {loops_.load(std::memory_order_relaxed), helped_.load(std::memory_order_relaxed), guard_.level(),
             left.count() > 0 ? std::chrono::duration<double, std::milli>(left).count() : 0.0};
   }
 
@@ -108,7 +101,7 @@ class Pool {
                                                items - 1}));
     std::unique_lock<std::mutex> submit(submit_, std::defer_lock);
     if (helpers > 0 && !t_in_loop) loops_.fetch_add(1, std::memory_order_relaxed);
-    if (helpers <= 0 || t_in_loop || !submit.try_lock() || Clock::now() < serial_until_) {
+    if (helpers <= 0 || t_in_loop || !submit.try_lock() || guard_.serial_at(Clock::now())) {
       if (submit.owns_lock()) submit.unlock();
       for (int64_t i = 0; i < items; ++i) body(i);
       return;
@@ -147,19 +140,7 @@ class Pool {
     }
     const auto t2 = Clock::now();
     body_ = nullptr;
-    // Stall guard (see the top of this file).
-    const auto per_item = (t1 - t0) / std::max<int64_t>(done_here, 1);
-    const bool stalled = t2 - t1 > kStallMin && t2 - t1 > 4 * per_item;
-    const bool unhelped = t1 - t0 > kJudgeShareAfter && 4 * (items - done_here) < items;
-    // No gain: the loop took over 90 % of what the caller alone would have needed at its own
-    // pace (its items' mean time × all items), so the helpers did not pay for themselves.
-    const bool no_gain = t2 - t0 > kJudgeShareAfter && 10 * (t2 - t0) > 9 * items * per_item;
-    if (stalled || unhelped || no_gain) {
-      backoff_ = std::min(backoff_ + 1, kMaxBackoff);
-      serial_until_ = t2 + kCoolDown * (1 << (backoff_ - 1));
-    } else if (backoff_ > 0 && t1 - t0 > kJudgeShareAfter) {
-      --backoff_;  // only a loop long enough to have stalled counts as good news
-    }
+    guard_.report({t1 - t0, t2 - t1, items, done_here, joined}, t2);
     if (error_) std::rethrow_exception(error_);
   }
 
@@ -250,10 +231,7 @@ class Pool {
 
   std::atomic<int> threads_;
   std::mutex submit_;  // held by the thread whose loop runs on the pool
-  // Stall guard, read and written by the submitter only: until when loops run serially, and
-  // how many stalls in a row have been seen.
-  Clock::time_point serial_until_{};
-  int backoff_ = 0;
+  StallGuard guard_;  // read and written by the submitter only (under submit_)
   // pool_stats(): loops submitted while helpers were allowed, and those a helper joined.
   std::atomic<int64_t> loops_{0};
   std::atomic<int64_t> helped_{0};

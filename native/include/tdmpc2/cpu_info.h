@@ -28,6 +28,13 @@ struct CpuPoolStats {
 };
 CpuPoolStats cpu_pool_stats();
 
+// Test helper: the pool's stall guard (native/cpu/stall_guard.h), fresh, fed n loops back to back,
+// each five numbers in `loops`: the submitter's time running items and then waiting for the
+// helpers (µs), the items, those the submitter ran, and the helpers that joined. Writes the
+// guard's level and the serial spell it has started (ms from the loop's end; 0: none) after
+// each loop into out[2·n].
+void cpu_stall_guard_replay(const float* loops, int64_t n, double* out);
+
 // Benchmark helper: GFLOP/s of independent FMA chains of cpu_isa()'s instruction set on the
 // calling thread over about `seconds` — the single-core ceiling the GEMM is measured against.
 double cpu_fma_peak_gflops(double seconds);

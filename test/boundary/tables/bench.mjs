@@ -15,7 +15,7 @@ function allowedCpus() {
 }
 const cpus = allowedCpus();
 
-export default ({ bounded, int }) => ({
+export default ({ bounded, int, f32 }) => ({
   fmaPeak: [bounded(0.001, 0, 10.5)],
   gemmProfileStart: [],
   gemmProfileStop: [],
@@ -23,4 +23,5 @@ export default ({ bounded, int }) => ({
   pinThread: [int(cpus[0], cpus[0], cpus[cpus.length - 1])],
   unpinThread: [],
   threadPoolStats: [],
+  stallGuardReplay: [f32(5)],
 });
