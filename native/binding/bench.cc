@@ -104,15 +104,18 @@ Napi::Value StallGuardReplay(const Napi::CallbackInfo& info) {
   if (len == 0 || len % 5 != 0)
     throw_range(prefix + "expected 5 numbers per loop (own µs, wait µs, items, done here, " +
                 "helpers joined), got length " + std::to_string(len));
+  // Bounds that keep the guard's arithmetic (items × per-item time in ns) inside int64.
+  constexpr float kMaxUs = 1e7f, kMaxCount = 65536;
   const float* l = loops.Data();
   for (size_t i = 0; i < len; i += 5) {
     const std::string at = prefix + "loop " + std::to_string(i / 5) + ": ";
-    for (size_t k = 0; k < 5; ++k)
-      if (!std::isfinite(l[i + k]) || l[i + k] < 0 || (k >= 2 && std::floor(l[i + k]) != l[i + k]) ||
-          l[i + k] > 1e9f)
+    for (size_t k = 0; k < 5; ++k) {
+      const float x = l[i + k];
+      if (!std::isfinite(x) || x < 0 || x > (k < 2 ? kMaxUs : kMaxCount) || (k >= 2 && std::floor(x) != x))
         throw_range(at + "element " + std::to_string(k) + " must be " +
-                    (k < 2 ? "a duration in [0, 1e9] µs" : "an integer in [0, 1e9]") + ", got " +
-                    std::to_string(l[i + k]));
+                    (k < 2 ? "a duration in [0, 1e7] µs" : "an integer in [0, 65536]") + ", got " +
+                    std::to_string(x));
+    }
     if (l[i + 3] > l[i + 2])
       throw_range(at + "done here (" + std::to_string(int64_t(l[i + 3])) + ") exceeds the items (" +
                   std::to_string(int64_t(l[i + 2])) + ")");

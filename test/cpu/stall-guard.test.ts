@@ -84,6 +84,8 @@ describe('stall guard', () => {
     expect(() => guard(new Float32Array(7))).toThrow(/stallGuardReplay: loops: expected 5 numbers per loop/);
     expect(() => guard(Float32Array.from([0, 0, 1, 1, 0, 5, -1, 1, 1, 0]))).toThrow(/stallGuardReplay: loops: loop 1: element 1 must be a duration/);
     expect(() => guard(Float32Array.from([0, 0, 2.5, 1, 0]))).toThrow(RangeError);
+    expect(() => guard(Float32Array.from([2e7, 0, 1, 1, 0]))).toThrow(/loop 0: element 0 must be a duration in \[0, 1e7\] µs/);
+    expect(() => guard(Float32Array.from([0, 0, 70000, 1, 0]))).toThrow(/element 2 must be an integer in \[0, 65536\]/);
     expect(() => guard(Float32Array.from([0, 0, 2, 3, 0]))).toThrow(/loop 0: done here \(3\) exceeds the items \(2\)/);
   });
 });
