@@ -148,10 +148,10 @@ export function lcgUniform(n: number, scale: number, seed: number): Float32Array
   return out;
 }
 
-/** Seconds of each of `reps` calls of fn. */
 /** How long the two-thread rows run untimed after switching to two threads (see twoThreads). */
 const TWO_THREAD_WARMUP_MS = 30;
 
+/** Seconds of each of `reps` calls of fn. */
 function timeCalls(fn: () => void, reps: number): number[] {
   const out: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -255,7 +255,7 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
       setNumThreads(2);
       // Untimed calls for TWO_THREAD_WARMUP_MS first: a new helper's first loops run before its
       // thread is scheduled, and the pool's stall guard then runs the next ~8 ms serially
-      // (thread_pool.cc), which would time one thread in the two-thread row.
+      // (native/cpu/stall_guard.h), which would time one thread in the two-thread row.
       const t0 = performance.now();
       do run();
       while (performance.now() - t0 < TWO_THREAD_WARMUP_MS);
