@@ -14,10 +14,14 @@ interface Loop {
   joined: number;
 }
 
+/** The test export: five numbers per loop in, the level and the spell (ms) after each out. */
+const stallGuardReplay = (loops: unknown): Float64Array =>
+  (addon() as unknown as { stallGuardReplay(loops: unknown): Float64Array }).stallGuardReplay(loops);
+
 /** The guard's level and the serial spell left (ms) after each loop, from a fresh guard. */
 function replay(loops: Loop[]): { level: number; serialMs: number }[] {
   const flat = Float32Array.from(loops.flatMap((l) => [l.ownUs, l.waitUs, l.items, l.doneHere, l.joined]));
-  const out = (addon() as unknown as { stallGuardReplay(loops: Float32Array): Float64Array }).stallGuardReplay(flat);
+  const out = stallGuardReplay(flat);
   return loops.map((_, i) => ({ level: out[2 * i]!, serialMs: out[2 * i + 1]! }));
 }
 
@@ -79,7 +83,7 @@ describe('stall guard', () => {
   });
 
   test('rejects loops it cannot read, naming the op and the loop', () => {
-    const guard = (addon() as unknown as { stallGuardReplay(loops: unknown): Float64Array }).stallGuardReplay;
+    const guard = stallGuardReplay;
     expect(() => guard([100, 0, 1, 1, 0])).toThrow(TypeError);
     expect(() => guard(new Float32Array(7))).toThrow(/stallGuardReplay: loops: expected 5 numbers per loop/);
     expect(() => guard(Float32Array.from([0, 0, 1, 1, 0, 5, -1, 1, 1, 0]))).toThrow(/stallGuardReplay: loops: loop 1: element 1 must be a duration/);
