@@ -73,6 +73,13 @@ export interface CpuInfo {
    * for dYᵀ·X. Results do not depend on them.
    */
   gemmTiles: { rows: string; transposed: string };
+  /**
+   * The dense layer's explicit SIMD epilogue rows (LayerNorm statistics, LayerNorm + Mish /
+   * SimNorm forward and backward): the instruction set they are written for, or `portable`
+   * (compiler-vectorised loops: no explicit rows for this instruction set, or
+   * `TDMPC2_EPILOGUE_ROWS=portable`). Results do not depend on it.
+   */
+  epilogueRows: 'avx512' | 'avx2' | 'portable';
   threads: number;
 }
 

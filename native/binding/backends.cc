@@ -23,6 +23,7 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   tiles.Set("rows", cpu_gemm_rows_tile());
   tiles.Set("transposed", cpu_gemm_transposed_tile());
   cpu.Set("gemmTiles", tiles);
+  cpu.Set("epilogueRows", cpu_epilogue_rows());
   cpu.Set("threads", cpu_threads());
   out.Set("cpu", cpu);
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "affinity.h"
+#include "epilogue_simd.h"
 #include "gemm.h"
 #include "stall_guard.h"
 #include "thread_pool.h"
@@ -14,6 +15,8 @@ const char* cpu_isa() { return cpu::gemm_isa(); }
 
 const char* cpu_gemm_rows_tile() { return cpu::gemm_tile_name(cpu::GemmA::kRows); }
 const char* cpu_gemm_transposed_tile() { return cpu::gemm_tile_name(cpu::GemmA::kTransposed); }
+
+const char* cpu_epilogue_rows() { return cpu::epilogue_rows_name(); }
 
 int cpu_threads() { return cpu::num_threads(); }
 

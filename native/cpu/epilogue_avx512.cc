@@ -14,9 +14,6 @@
 //   e = p·2ⁿ (vscalefps), q = e·(e + 2), mish = x·(q / (q + 2))
 #include "epilogue_simd.h"
 
-#include <cstring>
-
-#include "gemm.h"
 #include "tdmpc2/math/layernorm.h"
 #include "tdmpc2/math/simnorm.h"
 
@@ -371,43 +368,18 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx512(const float* h, float mea
 
 }  // namespace
 
-namespace {
-
-// The rows of this file when the CPU backend runs AVX-512 (cpu_isa() == "avx512"), else nulls;
-// decided once, at the first call.
-struct Avx512Rows {
-  LnStatsFn stats;
-  LnRowFn ln_mish, ln_simnorm8;
-  LnBackwardRowFn ln_mish_backward, ln_simnorm8_backward;
-};
-
-const Avx512Rows& avx512_rows() {
-  static const Avx512Rows rows =
-      std::strcmp(gemm_isa(), "avx512") == 0
-          ? Avx512Rows{ln_stats_avx512, ln_mish_row_avx512, ln_simnorm8_row_avx512,
-                       ln_mish_backward_row_avx512, ln_simnorm8_backward_row_avx512}
-          : Avx512Rows{};
-  return rows;
+const EpilogueRows* epilogue_rows_avx512() {
+  static const EpilogueRows rows{ln_stats_avx512, ln_mish_row_avx512, ln_simnorm8_row_avx512,
+                                 ln_mish_backward_row_avx512, ln_simnorm8_backward_row_avx512};
+  return &rows;
 }
-
-}  // namespace
-
-LnStatsFn ln_stats_simd() { return avx512_rows().stats; }
-LnRowFn ln_mish_row_simd() { return avx512_rows().ln_mish; }
-LnRowFn ln_simnorm8_row_simd() { return avx512_rows().ln_simnorm8; }
-LnBackwardRowFn ln_mish_backward_row_simd() { return avx512_rows().ln_mish_backward; }
-LnBackwardRowFn ln_simnorm8_backward_row_simd() { return avx512_rows().ln_simnorm8_backward; }
 
 }  // namespace tdmpc2::cpu
 
 #else
 
 namespace tdmpc2::cpu {
-LnRowFn ln_mish_row_simd() { return nullptr; }
-LnStatsFn ln_stats_simd() { return nullptr; }
-LnRowFn ln_simnorm8_row_simd() { return nullptr; }
-LnBackwardRowFn ln_mish_backward_row_simd() { return nullptr; }
-LnBackwardRowFn ln_simnorm8_backward_row_simd() { return nullptr; }
+const EpilogueRows* epilogue_rows_avx512() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif

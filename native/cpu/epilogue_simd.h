@@ -1,7 +1,9 @@
-// Explicit SIMD versions of the dense epilogue's hottest loop, chosen once with the GEMM's
-// instruction set. Each is the portable loop of dense.cc transcribed operation for operation
-// (the same roundings, FMAs exactly where GCC contracts the portable source), so results are bit
-// for bit the same; test/cpu/epilogue-isa.test.ts compares the two.
+// Explicit SIMD versions of the dense epilogue's hottest loops, chosen once with the GEMM's
+// instruction set (AVX-512: epilogue_avx512.cc, AVX2+FMA: epilogue_avx2.cc). Each is the portable
+// loop of dense.cc transcribed operation for operation (the same roundings, FMAs exactly where GCC
+// contracts the portable source), so results are bit for bit the same;
+// test/cpu/epilogue-isa.test.ts compares them with TDMPC2_EPILOGUE_ROWS=portable (which turns
+// them off) in the same instruction set.
 #pragma once
 #include <cstdint>
 
@@ -11,9 +13,9 @@ namespace tdmpc2::cpu {
 using LnRowFn = void (*)(const float* h, float mean, float rstd, const float* gamma,
                          const float* beta, float* y, int64_t N);
 
-// The AVX-512 rows when the CPU backend runs AVX-512 (cpu_isa() == "avx512"), else null (the
-// portable loop, vectorised by target_clones, runs instead): act = Mish elementwise, and act =
-// SimNorm with groups of 8 (N a multiple of 8).
+// The rows of the CPU backend's instruction set (cpu_isa()), or null (none for it, or
+// TDMPC2_EPILOGUE_ROWS=portable: the portable loop, vectorised by target_clones, runs instead):
+// act = Mish elementwise, and act = SimNorm with groups of 8 (N a multiple of 8).
 LnRowFn ln_mish_row_simd();
 LnRowFn ln_simnorm8_row_simd();
 
@@ -25,7 +27,7 @@ LnRowFn ln_simnorm8_row_simd();
 using LnStatsFn = void (*)(float* const* x, int rows, const float* b, int64_t n, float* mean,
                            float* rstd);
 
-// The AVX-512 version, or null (as ln_mish_row_simd).
+// The explicit version, or null (as ln_mish_row_simd).
 LnStatsFn ln_stats_simd();
 
 // The LayerNorm + activation backward of one row (dense.cc backward_rows) in three passes instead
@@ -35,9 +37,22 @@ using LnBackwardRowFn = void (*)(const float* h, float mean, float rstd, const f
                                  const float* beta, const float* dy, const float* f, float* dh,
                                  float* dgamma, float* dbeta, float* db, float* work, int64_t N);
 
-// The AVX-512 rows, or null (as ln_mish_row_simd): LayerNorm + Mish, and LayerNorm + SimNorm
+// The explicit rows, or null (as ln_mish_row_simd): LayerNorm + Mish, and LayerNorm + SimNorm
 // with groups of 8 (N a multiple of 8).
 LnBackwardRowFn ln_mish_backward_row_simd();
 LnBackwardRowFn ln_simnorm8_backward_row_simd();
+
+// One instruction set's rows (a null entry: the portable loop for that one). Each file returns
+// its table, or null where it is not compiled (not x86-64); epilogue_simd.cc picks one.
+struct EpilogueRows {
+  LnStatsFn stats;
+  LnRowFn ln_mish, ln_simnorm8;
+  LnBackwardRowFn ln_mish_backward, ln_simnorm8_backward;
+};
+const EpilogueRows* epilogue_rows_avx512();
+const EpilogueRows* epilogue_rows_avx2();
+
+// The instruction set of the rows in use ("avx512", "avx2"), or "portable".
+const char* epilogue_rows_name();
 
 }  // namespace tdmpc2::cpu

@@ -1,7 +1,7 @@
 // Child process of epilogue-isa.test.ts: dense forwards and backwards on the raw addon with
-// whatever TDMPC2_CPU_ISA it was started with — LayerNorm + Mish without and with dropout, and
+// whatever TDMPC2_CPU_ISA (and TDMPC2_EPILOGUE_ROWS) it was started with — LayerNorm + Mish without and with dropout, and
 // LayerNorm + SimNorm when N is a multiple of 8. Reads {M, K, N, x, w, b, gamma, beta, dy}
-// (Float32 data as base64) on stdin, writes {isa, outputs: {name: base64}} (Y, H and stats of each
+// (Float32 data as base64) on stdin, writes {isa, epilogueRows, outputs: {name: base64}} (Y, H and stats of each
 // forward; dH, dX, dW, db, dγ and dβ of each backward) on stdout.
 import { addon, fromB64, readRequest, toB64 } from './child-io.mjs';
 
@@ -29,4 +29,5 @@ for (const [name, epilogue, p] of runs) {
   for (const [part, t] of Object.entries(grads)) outputs[`${name} ${part}`] = toB64(addon.tensorRead(t));
 }
 for (const t of [...ts, Y, H, stats, dY, ...Object.values(grads)]) addon.tensorDispose(t);
-process.stdout.write(JSON.stringify({ isa: addon.backends().cpu.isa, outputs }));
+const { isa, epilogueRows } = addon.backends().cpu;
+process.stdout.write(JSON.stringify({ isa, epilogueRows, outputs }));

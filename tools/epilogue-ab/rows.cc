@@ -1,5 +1,6 @@
 // The dense layer's row loops (native/cpu/dense.cc forward_rows and backward_rows) with and
-// without the explicit AVX-512 rows (native/cpu/epilogue_avx512.cc), in one process: dense.cc is
+// without the explicit rows of this CPU's instruction set (native/cpu/epilogue_avx512.cc or
+// epilogue_avx2.cc), in one process: dense.cc is
 // compiled into this file so that its internal functions can be called directly. Calls alternate
 // (which goes first swaps every pair) and the per-pair time ratio is reported, as in
 // tools/gemm-ab: this machine's speed drifts within seconds, two calls a few microseconds apart
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   const int64_t M = argc > 1 ? std::atol(argv[1]) : 256, N = argc > 2 ? std::atol(argv[2]) : 512;
   const int pairs = argc > 3 ? std::atoi(argv[3]) : 300;
   if (cpu::ln_mish_backward_row_simd() == nullptr) {
-    std::fprintf(stderr, "no AVX-512 rows on this CPU: nothing to compare\n");
+    std::fprintf(stderr, "no explicit rows on this CPU: nothing to compare\n");
     return 1;
   }
   std::mt19937 gen(1);
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  // Runs f(false) (portable) and f(true) (AVX-512) alternately, prints the medians and the ratio.
+  // Runs f(false) (portable) and f(true) (explicit) alternately, prints the medians and the ratio.
   auto compare = [&](const char* what, auto&& f, const std::vector<float>& out0,
                      const std::vector<float>& out1) {
     std::vector<double> ratio, t_portable, t_simd;
@@ -52,9 +53,9 @@ int main(int argc, char** argv) {
       const double tp = simd_first ? b : a, ts = simd_first ? a : b;
       t_portable.push_back(tp), t_simd.push_back(ts), ratio.push_back(tp / ts);
     }
-    std::printf("%s %ldx%ld: portable %.1f us, AVX-512 %.1f us (medians); speedup %.3f (median of "
+    std::printf("%s %ldx%ld: portable %.1f us, %s %.1f us (medians); speedup %.3f (median of "
                 "%d pairs); outputs identical: %s\n",
-                what, long(M), long(N), median(t_portable) * 1e6, median(t_simd) * 1e6,
+                what, long(M), long(N), median(t_portable) * 1e6, cpu::gemm_isa(), median(t_simd) * 1e6,
                 median(ratio), pairs, out0 == out1 ? "yes" : "NO");
   };
   for (const DenseEpilogue ep : {DenseEpilogue::LnMish, DenseEpilogue::LnSimNorm}) {

@@ -12,6 +12,10 @@ const char* cpu_isa();
 // on AMD and 6x64 on other CPUs, or as TDMPC2_GEMM_ROWS_TILE says) and of dYᵀ·X (Aᵀ packed).
 const char* cpu_gemm_rows_tile();
 const char* cpu_gemm_transposed_tile();
+// The dense layer's explicit epilogue rows (LayerNorm statistics, LayerNorm + Mish / SimNorm and
+// their backward): "avx512" or "avx2" as cpu_isa(), or "portable" (no explicit rows for this
+// instruction set, or TDMPC2_EPILOGUE_ROWS=portable). Results do not depend on it.
+const char* cpu_epilogue_rows();
 // Threads the CPU kernels may use, the caller included: TDMPC2_NUM_THREADS when set, else the
 // cores this process may run on (sched_getaffinity), until set_cpu_threads changes it.
 int cpu_threads();
