@@ -5,10 +5,6 @@
 // f[4·j + l] lands where the scalar loop writes it.
 #include "philox_simd.h"
 
-#include <cstring>
-
-#include "gemm.h"
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -111,18 +107,14 @@ TDMPC2_PHILOX_TARGET int64_t dropout_blocks_avx512(uint64_t seed, uint32_t strea
 
 }  // namespace
 
-DropoutBlocksFn dropout_blocks_simd() {
-  static const DropoutBlocksFn fn =
-      std::strcmp(gemm_isa(), "avx512") == 0 ? dropout_blocks_avx512 : nullptr;
-  return fn;
-}
+DropoutBlocksFn dropout_blocks_for_avx512() { return dropout_blocks_avx512; }
 
 }  // namespace tdmpc2::cpu
 
 #else
 
 namespace tdmpc2::cpu {
-DropoutBlocksFn dropout_blocks_simd() { return nullptr; }
+DropoutBlocksFn dropout_blocks_for_avx512() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif
