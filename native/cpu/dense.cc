@@ -39,8 +39,8 @@ TDMPC2_ISA_CLONES void dropout_factors(const DenseDropout& d, float scale, uint6
     for (unsigned lane = unsigned(i0 & 3); lane < 4 && n < N; ++lane, ++n)
       f[n] = dropout_factor(b.v[lane], d.p, scale);
   }
-  // Whole blocks: groups of sixteen (AVX-512) or eight (AVX2), the rest as independent iterations the
-  // compiler may vectorise.
+  // Whole blocks: groups of sixteen (AVX-512) or eight (AVX2), the rest as independent iterations
+  // the compiler may vectorise.
   const uint64_t first_block = d.offset + ((i0 + uint64_t(n)) >> 2);
   const int64_t blocks = (N - n) / 4;
   const cpu::DropoutBlocksFn simd = cpu::dropout_blocks_simd();

@@ -27,24 +27,26 @@
 #include "tdmpc2/math/simnorm.h"
 
 #define TDMPC2_EPI_TARGET __attribute__((target("avx2,fma")))
-#define TDMPC2_EPI_INLINE inline __attribute__((always_inline))
+// The helpers: inlined whatever GCC's size heuristics say (left out of line, the 4- and 8-vector
+// versions passed their arrays through memory and ran slower than one vector at a time).
+#define TDMPC2_EPI_HELPER TDMPC2_EPI_TARGET inline __attribute__((always_inline))
 
 namespace tdmpc2::cpu {
 namespace {
 
 // Lanes j < r (0 ≤ r ≤ 8) set: the mask of a row's last r columns.
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE __m256i tail_mask(int64_t r) {
+TDMPC2_EPI_HELPER __m256i tail_mask(int64_t r) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(r)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
 // Loads and stores of 8 columns at p, or of the first lanes of mask k (`whole`: no mask).
 template <bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE __m256 load8(const float* p, __m256i k) {
+TDMPC2_EPI_HELPER __m256 load8(const float* p, __m256i k) {
   if constexpr (whole) return _mm256_loadu_ps(p);
   else return _mm256_maskload_ps(p, k);
 }
 template <bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void store8(float* p, __m256i k, __m256 v) {
+TDMPC2_EPI_HELPER void store8(float* p, __m256i k, __m256 v) {
   if constexpr (whole) _mm256_storeu_ps(p, v);
   else _mm256_maskstore_ps(p, k, v);
 }
@@ -52,7 +54,7 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void store8(float* p, __m256i k, __m256 v) {
 // exp_fast_below89 of U vectors already clamped to [−104, 20] (or NaN), each step on all U before
 // the next: U independent chains side by side.
 template <int U>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void exp8_clamped(const __m256* xc, __m256* e) {
+TDMPC2_EPI_HELPER void exp8_clamped(const __m256* xc, __m256* e) {
   const __m256 shifter = _mm256_set1_ps(12582912.f);
   // Only t is kept between the steps (n = t − shifter and the integer n are recomputed where
   // needed): fewer live registers, so that more chains fit in sixteen.
@@ -86,8 +88,8 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void exp8_clamped(const __m256* xc, __m256* 
 
 // LayerNorm + Mish of U vectors side by side.
 template <int U>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_mish8(const __m256* h, __m256 mean, __m256 rstd, const __m256* g,
-                                       const __m256* b, __m256* y) {
+TDMPC2_EPI_HELPER void ln_mish8(const __m256* h, __m256 mean, __m256 rstd, const __m256* g,
+                                const __m256* b, __m256* y) {
   __m256 x[U], xc[U], e[U];
   for (int u = 0; u < U; ++u)
     x[u] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_sub_ps(h[u], mean), rstd), g[u], b[u]);
@@ -106,7 +108,7 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_mish8(const __m256* h, __m256 mean, 
 // argument only), n = e·(e + 2), inv = 1/(n + 2), then n·inv + 4·xc·e·(1 + e)·inv² with the
 // first product fused into the final add.
 template <int U>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void mish_grad8(const __m256* x, __m256* out) {
+TDMPC2_EPI_HELPER void mish_grad8(const __m256* x, __m256* out) {
   __m256 xc[U], lo[U], e[U];
   for (int u = 0; u < U; ++u) xc[u] = _mm256_min_ps(_mm256_set1_ps(20.f), x[u]);
   for (int u = 0; u < U; ++u) lo[u] = _mm256_max_ps(_mm256_set1_ps(-104.f), xc[u]);
@@ -124,9 +126,9 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void mish_grad8(const __m256* x, __m256* out
 
 // U vectors at h + n (whole) or the first lanes of mask k (U = 1).
 template <int U, bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_mish_cols(const float* h, __m256 vm, __m256 vr,
-                                           const float* gamma, const float* beta, float* y,
-                                           int64_t n, __m256i k) {
+TDMPC2_EPI_HELPER void ln_mish_cols(const float* h, __m256 vm, __m256 vr,
+                                    const float* gamma, const float* beta, float* y,
+                                    int64_t n, __m256i k) {
   __m256 hv[U], gv[U], bv[U], yv[U];
   for (int u = 0; u < U; ++u) {
     hv[u] = load8<whole>(h + n + 8 * u, k);
@@ -156,7 +158,7 @@ TDMPC2_EPI_TARGET void ln_mish_row_avx2(const float* h, float mean, float rstd, 
 
 // ln_combine of the 16 partial sums of math/layernorm.h's ln_reduce: lanes 0–7 are the first
 // accumulator (elements ≡ 0..7 mod 16), lanes 8–15 the second.
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE float combine16(__m256 lo, __m256 hi) {
+TDMPC2_EPI_HELPER float combine16(__m256 lo, __m256 hi) {
   alignas(32) float a[16];
   _mm256_store_ps(a, lo);
   _mm256_store_ps(a + 8, hi);
@@ -166,8 +168,8 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE float combine16(__m256 lo, __m256 hi) {
 // layernorm_row_stats (with the bias add when b is non-null) of R rows, n % 16 == 0: two
 // accumulators per row (ln_reduce's own), 2·R independent chains.
 template <int R>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_stats_rows(float* const* x, const float* b, int64_t n,
-                                            float* mean, float* rstd) {
+TDMPC2_EPI_HELPER void ln_stats_rows(float* const* x, const float* b, int64_t n,
+                                     float* mean, float* rstd) {
   __m256 a0[R], a1[R];
   for (int r = 0; r < R; ++r) a0[r] = a1[r] = _mm256_setzero_ps();
   for (int64_t i = 0; i < n; i += 16) {
@@ -213,7 +215,7 @@ TDMPC2_EPI_TARGET void ln_stats_avx2(float* const* x, int rows, const float* b, 
 
 // r[i][j] → r[j][i] for an 8×8 block in eight ymm (simnorm_v8::transpose's result, with
 // unpack/shuffle/permute2f128 instead of GCC's generic shuffles).
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void transpose8x8(__m256* r) {
+TDMPC2_EPI_HELPER void transpose8x8(__m256* r) {
   __m256 t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
@@ -233,7 +235,7 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void transpose8x8(__m256* r) {
 
 // softmax of eight groups held transposed (t[j]: value j of each group), in place:
 // simnorm_group's operations (the max and the sum in index order, one reciprocal).
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void softmax8_transposed(__m256* t) {
+TDMPC2_EPI_HELPER void softmax8_transposed(__m256* t) {
   __m256 m = t[0];
   for (int j = 1; j < 8; ++j) m = _mm256_max_ps(t[j], m);  // t[j] > m ? t[j] : m
   for (int j = 0; j < 8; ++j) t[j] = _mm256_max_ps(_mm256_set1_ps(-104.f), _mm256_sub_ps(t[j], m));
@@ -245,8 +247,8 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void softmax8_transposed(__m256* t) {
 }
 
 // (h − mean)·rstd·γ + β of the 8 columns at n.
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE __m256 ln8(const float* h, __m256 vm, __m256 vr,
-                                                const float* gamma, const float* beta, int64_t n) {
+TDMPC2_EPI_HELPER __m256 ln8(const float* h, __m256 vm, __m256 vr,
+                             const float* gamma, const float* beta, int64_t n) {
   return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(h + n), vm), vr),
                          _mm256_loadu_ps(gamma + n), _mm256_loadu_ps(beta + n));
 }
@@ -278,9 +280,9 @@ TDMPC2_EPI_TARGET void ln_simnorm8_row_avx2(const float* h, float mean, float rs
 // ∂L/∂z = dy·mish'(γ·x̂ + β) and x̂ of U vectors at n (whole) or of the first lanes of mask k
 // (U = 1), into dz and xhat.
 template <int U, bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void mish_dz8(const float* h, __m256 vm, __m256 vr, const float* gamma,
-                                       const float* beta, const float* dy, float* dz, float* xhat,
-                                       int64_t n, __m256i k) {
+TDMPC2_EPI_HELPER void mish_dz8(const float* h, __m256 vm, __m256 vr, const float* gamma,
+                                const float* beta, const float* dy, float* dz, float* xhat,
+                                int64_t n, __m256i k) {
   __m256 xh[U], x[U], mg[U];
   for (int u = 0; u < U; ++u) {
     xh[u] = _mm256_mul_ps(_mm256_sub_ps(load8<whole>(h + n + 8 * u, k), vm), vr);
@@ -297,9 +299,9 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void mish_dz8(const float* h, __m256 vm, __m
 // One vector of ln_backward_tail's first pass (columns n.. under mask k when not whole); the
 // sums go to the accumulators of lanes 0–7 or 8–15 as ln_reduce's partial sums do.
 template <bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_sums8(const float* gamma, const float* xhat, float* dh,
-                                                float* dgamma, float* dbeta, int64_t n,
-                                                __m256i k, __m256& sum_g, __m256& sum_gx) {
+TDMPC2_EPI_HELPER void ln_backward_sums8(const float* gamma, const float* xhat, float* dh,
+                                         float* dgamma, float* dbeta, int64_t n,
+                                         __m256i k, __m256& sum_g, __m256& sum_gx) {
   const __m256 xh = load8<whole>(xhat + n, k);
   const __m256 dz = load8<whole>(dh + n, k);
   if (dgamma != nullptr)
@@ -318,9 +320,9 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_sums8(const float* gamma, c
 }
 
 template <bool whole>
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_apply8(__m256 vr, __m256 mean_g, __m256 mean_gx,
-                                                 const float* xhat, const float* f, float* dh,
-                                                 float* db, int64_t n, __m256i k) {
+TDMPC2_EPI_HELPER void ln_backward_apply8(__m256 vr, __m256 mean_g, __m256 mean_gx,
+                                          const float* xhat, const float* f, float* dh,
+                                          float* db, int64_t n, __m256i k) {
   const __m256 g = load8<whole>(dh + n, k);
   const __m256 xh = load8<whole>(xhat + n, k);
   __m256 d = _mm256_mul_ps(vr, _mm256_fnmadd_ps(xh, mean_gx, _mm256_sub_ps(g, mean_g)));
@@ -332,9 +334,9 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_apply8(__m256 vr, __m256 me
 // The LayerNorm part of dense.cc backward_rows for one row, after the activation's backward left
 // dz = ∂L/∂z in dh: accumulates dγ and dβ, writes g = γ·dz into dh and sums g and g·x̂ in 16 lanes
 // (ln_reduce's partial sums); then applies the LayerNorm backward, the dropout factors and adds db.
-TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_tail(float rstd, const float* gamma, const float* xhat,
-                                               const float* f, float* dh, float* dgamma,
-                                               float* dbeta, float* db, int64_t N) {
+TDMPC2_EPI_HELPER void ln_backward_tail(float rstd, const float* gamma, const float* xhat,
+                                        const float* f, float* dh, float* dgamma,
+                                        float* dbeta, float* db, int64_t N) {
   const __m256i all = _mm256_set1_epi32(-1);
   __m256 g0 = _mm256_setzero_ps(), g1 = g0, gx0 = g0, gx1 = g0;
   int64_t n = 0;
@@ -346,7 +348,8 @@ TDMPC2_EPI_TARGET TDMPC2_EPI_INLINE void ln_backward_tail(float rstd, const floa
     const int64_t r = N - n;
     if (r >= 8) ln_backward_sums8<true>(gamma, xhat, dh, dgamma, dbeta, n, all, g0, gx0);
     else ln_backward_sums8<false>(gamma, xhat, dh, dgamma, dbeta, n, tail_mask(r), g0, gx0);
-    if (r > 8) ln_backward_sums8<false>(gamma, xhat, dh, dgamma, dbeta, n + 8, tail_mask(r - 8), g1, gx1);
+    if (r > 8)
+      ln_backward_sums8<false>(gamma, xhat, dh, dgamma, dbeta, n + 8, tail_mask(r - 8), g1, gx1);
   }
   const __m256 vr = _mm256_set1_ps(rstd);
   const __m256 mean_g = _mm256_set1_ps(combine16(g0, g1) / float(N));
@@ -421,7 +424,7 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx2(const float* h, float mean,
 
 }  // namespace
 
-const EpilogueRows* epilogue_rows_avx2() {
+const EpilogueRows* epilogue_rows_for_avx2() {
   static const EpilogueRows rows{ln_stats_avx2, ln_mish_row_avx2, ln_simnorm8_row_avx2,
                                  ln_mish_backward_row_avx2, ln_simnorm8_backward_row_avx2};
   return &rows;
@@ -432,7 +435,7 @@ const EpilogueRows* epilogue_rows_avx2() {
 #else
 
 namespace tdmpc2::cpu {
-const EpilogueRows* epilogue_rows_avx2() { return nullptr; }
+const EpilogueRows* epilogue_rows_for_avx2() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif

@@ -368,7 +368,7 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx512(const float* h, float mea
 
 }  // namespace
 
-const EpilogueRows* epilogue_rows_avx512() {
+const EpilogueRows* epilogue_rows_for_avx512() {
   static const EpilogueRows rows{ln_stats_avx512, ln_mish_row_avx512, ln_simnorm8_row_avx512,
                                  ln_mish_backward_row_avx512, ln_simnorm8_backward_row_avx512};
   return &rows;
@@ -379,7 +379,7 @@ const EpilogueRows* epilogue_rows_avx512() {
 #else
 
 namespace tdmpc2::cpu {
-const EpilogueRows* epilogue_rows_avx512() { return nullptr; }
+const EpilogueRows* epilogue_rows_for_avx512() { return nullptr; }
 }  // namespace tdmpc2::cpu
 
 #endif

@@ -21,8 +21,8 @@ const Chosen& chosen() {
     const char* env = std::getenv("TDMPC2_EPILOGUE_ROWS");
     if (env != nullptr && std::strcmp(env, "portable") == 0) return {EpilogueRows{}, "portable"};
     const char* isa = gemm_isa();
-    const EpilogueRows* r = std::strcmp(isa, "avx512") == 0 ? epilogue_rows_avx512()
-                            : std::strcmp(isa, "avx2") == 0 ? epilogue_rows_avx2()
+    const EpilogueRows* r = std::strcmp(isa, "avx512") == 0 ? epilogue_rows_for_avx512()
+                            : std::strcmp(isa, "avx2") == 0 ? epilogue_rows_for_avx2()
                                                              : nullptr;
     return r != nullptr ? Chosen{*r, isa} : Chosen{EpilogueRows{}, "portable"};
   }();

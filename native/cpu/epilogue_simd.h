@@ -49,8 +49,8 @@ struct EpilogueRows {
   LnRowFn ln_mish, ln_simnorm8;
   LnBackwardRowFn ln_mish_backward, ln_simnorm8_backward;
 };
-const EpilogueRows* epilogue_rows_avx512();
-const EpilogueRows* epilogue_rows_avx2();
+const EpilogueRows* epilogue_rows_for_avx512();
+const EpilogueRows* epilogue_rows_for_avx2();
 
 // The instruction set of the rows in use ("avx512", "avx2"), or "portable".
 const char* epilogue_rows_name();

@@ -31,7 +31,25 @@ constexpr int kMR = 6;
 constexpr int kNV = 2;
 constexpr int64_t kPrefetchK = 16;
 
+#define TDMPC2_GEMM_OWN_PACK_A
 #include "gemm_tile.inc"
+
+// dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels, mr ≤ 8): one masked
+// load per k (masked-off lanes are not read, so a last panel never reads past A) and one 8-float
+// store, whose lanes past mr the next k overwrites; the last k's go through a local copy
+// (vmaskmovps stores are slow on AMD, and dst ends at kc·mr).
+TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t kc, int64_t rows,
+                                          int64_t mr, float* dst) {
+  static_assert(kMR <= 8, "a row panel fits one vector");
+  if (kc <= 0) return;
+  const __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(rows)),
+                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  for (int64_t k = 0; k + 1 < kc; ++k)
+    _mm256_storeu_ps(dst + k * mr, _mm256_maskload_ps(A + k * lda, valid));
+  alignas(32) float last[8];
+  _mm256_store_ps(last, _mm256_maskload_ps(A + (kc - 1) * lda, valid));
+  for (int64_t r = 0; r < mr; ++r) dst[(kc - 1) * mr + r] = last[r];
+}
 
 // dst[8 rows, stride ldd] = transpose of src[8 rows, stride lds] (8 floats each).
 TDMPC2_GEMM_TARGET inline void transpose8(const float* src, int64_t lds, float* dst, int64_t ldd) {
@@ -72,8 +90,9 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx2() {
-  static const GemmKernel k{"avx2", Simd::W, {kMR, kNV * Simd::W, tile<kMR, kNV>},
-                            {kMR, kNV * Simd::W, tile<kMR, kNV>},
+  static const GemmKernel k{"avx2", Simd::W,
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
                             pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }

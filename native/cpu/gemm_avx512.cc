@@ -116,8 +116,10 @@ TDMPC2_GEMM_TARGET void pack_b_transposed(const float* B, int64_t ldb, int64_t k
 }  // namespace
 
 const GemmKernel& gemm_kernel_avx512(bool wide_rows) {
-  static const GemmTiles wide{kWideMR, kWideNV * Simd::W, tile<kWideMR, kWideNV>};
-  static const GemmTiles tall{kTallMR, kTallNV * Simd::W, tile<kTallMR, kTallNV>};
+  static const GemmTiles wide{kWideMR, kWideNV * Simd::W, tile<kWideMR, kWideNV>,
+                              tiles<kWideMR, kWideNV>};
+  static const GemmTiles tall{kTallMR, kTallNV * Simd::W, tile<kTallMR, kTallNV>,
+                              tiles<kTallMR, kTallNV>};
   static const GemmKernel with_wide{
       "avx512", Simd::W, wide, tall, pack_b_transposed, pack_b, pack_a_transposed};
   static const GemmKernel with_tall{

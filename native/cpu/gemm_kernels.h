@@ -16,6 +16,11 @@ struct GemmTiles {
   //   b: packed [kc][bw], bw = nr or a multiple of vw below it.
   void (*tile)(int64_t kc, const float* a, int64_t a_rs, const float* b, int64_t bw, float* c,
                int64_t ldc, int64_t rows, int64_t cols, bool accumulate);
+  // `panels` full tiles side by side (cols = bw = nr each): panel q reads b + q·b_stride and
+  // writes c + q·nr. The driver's loop over a row panel's full column panels, inside the ISA's
+  // code: one indirect call and one dispatch per row panel instead of per tile.
+  void (*tiles)(int64_t kc, const float* a, int64_t a_rs, const float* b, int64_t b_stride,
+                int64_t panels, float* c, int64_t ldc, int64_t rows, bool accumulate);
 };
 
 struct GemmKernel {

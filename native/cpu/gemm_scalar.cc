@@ -41,8 +41,9 @@ void pack_b_transposed(const float* B, int64_t ldb, int64_t kc, int64_t cols, in
 }  // namespace
 
 const GemmKernel& gemm_kernel_scalar() {
-  static const GemmKernel k{"scalar", Simd::W, {kMR, kNV * Simd::W, tile<kMR, kNV>},
-                            {kMR, kNV * Simd::W, tile<kMR, kNV>},
+  static const GemmKernel k{"scalar", Simd::W,
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
+                            {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
                             pack_b_transposed, pack_b, pack_a_transposed};
   return k;
 }
