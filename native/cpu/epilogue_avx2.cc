@@ -246,11 +246,13 @@ TDMPC2_EPI_HELPER void softmax8_transposed(__m256* t) {
   for (int j = 0; j < 8; ++j) t[j] = _mm256_mul_ps(t[j], inv);
 }
 
-// (h − mean)·rstd·γ + β of the 8 columns at n.
-TDMPC2_EPI_HELPER __m256 ln8(const float* h, __m256 vm, __m256 vr,
-                             const float* gamma, const float* beta, int64_t n) {
-  return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(h + n), vm), vr),
-                         _mm256_loadu_ps(gamma + n), _mm256_loadu_ps(beta + n));
+// x̂·γ + β with x̂ = (h − mean)·rstd of the 8 columns at n (one FMA: the forward's
+// (h − mean)·rstd·γ + β and the backward's γ·x̂ + β alike); x̂ also stored when xhat is non-null.
+TDMPC2_EPI_HELPER __m256 ln8(const float* h, __m256 vm, __m256 vr, const float* gamma,
+                             const float* beta, int64_t n, float* xhat = nullptr) {
+  const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(h + n), vm), vr);
+  if (xhat != nullptr) _mm256_storeu_ps(xhat + n, xh);
+  return _mm256_fmadd_ps(xh, _mm256_loadu_ps(gamma + n), _mm256_loadu_ps(beta + n));
 }
 
 // dense.cc forward_rows for one LayerNorm + SimNorm row with groups of 8 (N a multiple of 8):
@@ -393,12 +395,7 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx2(const float* h, float mean,
   int64_t b = 0;
   for (; b + 64 <= N; b += 64) {
     __m256 ts[8], td[8];
-    for (int i = 0; i < 8; ++i) {
-      const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(h + b + 8 * i), vm), vr);
-      _mm256_storeu_ps(xhat + b + 8 * i, xh);
-      ts[i] = _mm256_fmadd_ps(_mm256_loadu_ps(gamma + b + 8 * i), xh,
-                              _mm256_loadu_ps(beta + b + 8 * i));
-    }
+    for (int i = 0; i < 8; ++i) ts[i] = ln8(h, vm, vr, gamma, beta, b + 8 * i, xhat);
     transpose8x8(ts);
     softmax8_transposed(ts);
     for (int i = 0; i < 8; ++i) td[i] = _mm256_loadu_ps(dy + b + 8 * i);
@@ -410,12 +407,8 @@ TDMPC2_EPI_TARGET void ln_simnorm8_backward_row_avx2(const float* h, float mean,
     for (int i = 0; i < 8; ++i) _mm256_storeu_ps(dh + b + 8 * i, td[i]);
   }
   if (b < N) {
-    for (int64_t n = b; n < N; n += 8) {
-      const __m256 xh = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(h + n), vm), vr);
-      _mm256_storeu_ps(xhat + n, xh);
-      _mm256_storeu_ps(s + n, _mm256_fmadd_ps(_mm256_loadu_ps(gamma + n), xh,
-                                              _mm256_loadu_ps(beta + n)));
-    }
+    for (int64_t n = b; n < N; n += 8)
+      _mm256_storeu_ps(s + n, ln8(h, vm, vr, gamma, beta, n, xhat));
     simnorm_span(s + b, N - b, 8);
     simnorm_span_backward(s + b, dy + b, dh + b, N - b, 8);
   }
