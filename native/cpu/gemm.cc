@@ -2,11 +2,17 @@
 // row panels of op(A), in parallel over row panels (see gemm.h for the interface).
 //
 // Loop order (for the agent's sizes, K ≤ 768 and N ≤ 640, a single depth block):
-//   for each column block of B (X·Wᵀ, dY·W: ≤ half the L2 each; dYᵀ·X: one)
+//   X·Wᵀ, dY·W:
+//   for each column block of B (≤ half the L2)
 //     for each row panel of mr rows          ← one work item of the thread pool
-//       A panel: rows of A read in place (X·Wᵀ, dY·W) or packed [k][mr] (dYᵀ·X, the last rows)
+//       A panel: rows of A read in place (packed [k][mr] for a last panel of another height)
 //       for each column panel of the block: tile  ← the A panel stays in L1, B streams from L2
 //       epilogue on the finished rows (last block)  ← the fused LayerNorm/Mish/SimNorm
+//   dYᵀ·X:
+//   for each group of ≤ 8 row panels         ← one work item
+//     their Aᵀ panels packed [k][mr]
+//     for each column block of B (≤ a quarter of the L2)
+//       for each row panel of the group: for each column panel of the block: tile
 // Deeper K is cut into blocks of ≤ 512 (the A panel must stay in L1); a block after the first
 // accumulates into C.
 #include "gemm.h"
@@ -28,10 +34,12 @@ namespace {
 
 constexpr int64_t kMaxKc = 512;         // depth block when K is cut (A panel of 12×512 in L1)
 constexpr int64_t kSingleBlockK = 768;  // up to this depth, one block (no C re-reads)
-// dYᵀ·X row panels per work item, their Aᵀ packed together (pack_a_transposed_group). Groups of
-// 4, 8 and 16 ran a 512×256×512 dYᵀ·X 1.037, 1.033 and 1.045× as fast as panel by panel on Zen 3
-// (tools/gemm-ab, 300 pairs each): 4 keeps a 512-row dW at 22 work items for the threads.
-constexpr int64_t kTransposedGroup = 4;
+// dYᵀ·X row panels per work item, at most: their Aᵀ is packed together (pack_a_transposed_group)
+// and each column block of B serves them in turn from L2. Groups of 4, 8 and 16 ran a
+// 512×256×512 dYᵀ·X 1.037, 1.033 and 1.045× as fast as panel by panel on Zen 3 (tools/gemm-ab,
+// 300 pairs each, before the blocks); with the blocks (128 KiB), 1.011/1.017, 1.018/1.021 and
+// 1.009/1.011× as fast as groups of 4 without (2026-12-02).
+constexpr int64_t kTransposedGroup = 8;
 // Below this many multiply-adds a GEMM runs on one thread: handing work to the pool costs a few
 // µs, and a small product is done in that time.
 constexpr int64_t kParallelMinMacs = int64_t(1) << 21;
@@ -83,8 +91,9 @@ const GemmKernel& kernel() {
 // blocks. A 512×512 W packs into 1 MiB: on Zen 5 (1 MiB of L2) it left L2 between row panels,
 // and blocks of 512 KiB ran X·Wᵀ 1.008–1.018× (256, 536, 1024 rows) and dY·W 1.015× as fast in
 // tools/gemm-ab, whole plan calls in 0.976–0.983× the time and updates in 0.991–0.995×
-// (in-process A/Bs, 2026-12-01). dYᵀ·X is not blocked: each block would repack its Aᵀ panels
-// (0.79–0.99× there).
+// (in-process A/Bs, 2026-12-01). dYᵀ·X takes blocks of half this size inside its work items
+// (gemm_packed_unprofiled), packing its Aᵀ once; blocks that repacked Aᵀ each ran 0.79–0.99× on
+// Zen 5.
 int64_t column_block_bytes() {
   static const int64_t bytes = [] {
     if (const char* e = std::getenv("TDMPC2_GEMM_BLOCK_KIB")) {
@@ -250,22 +259,50 @@ void gemm_packed_unprofiled(int64_t M, const float* A, int64_t lda, bool a_trans
   const int64_t kc_max = (K + blocks - 1) / blocks;
   const int64_t row_panels = (M + mr - 1) / mr;
 
-  // Column blocks of B panels (see column_block_bytes), each swept over all row panels before
-  // the next; a row panel's epilogue runs after its last block.
-  const int64_t budget = column_block_bytes();
+  // Column blocks of B panels. X·Wᵀ and dY·W sweep each block (at most column_block_bytes) over
+  // all row panels before the next; a row panel's epilogue runs after its last block. dYᵀ·X
+  // sweeps its blocks inside each work item instead, so that the item's Aᵀ is packed once and
+  // each block serves the item's row panels in turn from L2; without blocks, each of its row
+  // panels streamed all of B (512 KiB for the update's 512×256×512, 43 MiB from L3 in all).
+  // Its blocks are a quarter of the L2, to stay there next to the item's Aᵀ and C rows: with
+  // groups of 8, blocks of 128 KiB ran it 1.018 and 1.021× as fast on Zen 3, of 256 KiB 1.020
+  // and 1.009× (tools/gemm-ab tn-call, 400 pairs each).
+  const int threads = M * N * K >= kParallelMinMacs ? num_threads() : 1;
+  const int64_t budget = a_trans ? column_block_bytes() / 2 : column_block_bytes();
   const int64_t b_bytes = B.panels() * B.nr() * K * int64_t(sizeof(float));
-  const int64_t want = a_trans || budget <= 0 ? 1 : (b_bytes + budget - 1) / budget;
+  const int64_t want = budget <= 0 ? 1 : (b_bytes + budget - 1) / budget;
   const int64_t per_block = (B.panels() + want - 1) / want;  // blocks of even width
   const int64_t col_blocks = (B.panels() + per_block - 1) / per_block;
-  const int threads = M * N * K >= kParallelMinMacs ? num_threads() : 1;
-  for (int64_t cb = 0; cb < col_blocks; ++cb) {
-    const int64_t p0 = cb * per_block, p1 = std::min(B.panels(), p0 + per_block);
-    const bool last_block = cb + 1 == col_blocks;
-    // A work item is one row panel, or kTransposedGroup of them for dYᵀ·X, whose Aᵀ panels are
-    // packed together (pack_a_transposed_group) before their tiles run.
-    const int64_t group = a_trans ? kTransposedGroup : 1;
+  // Work items: one row panel each (X·Wᵀ, dY·W), or for dYᵀ·X up to kTransposedGroup of them,
+  // their count a multiple of the threads and the panels spread evenly over them (a 512-row dW
+  // is 86 panels: 11 items of 7–8 on one thread, 12 on two).
+  const int64_t items =
+      a_trans ? std::min(row_panels, threads * ((row_panels + threads * kTransposedGroup - 1) /
+                                                (threads * kTransposedGroup)))
+              : row_panels;
+  const int64_t group = (row_panels + items - 1) / items;  // the most panels in an item
+  // The row panel at rows [i0, i0 + rows) over column panels [p0, p1) and depth [k0, k0 + kc).
+  auto row_panel = [&](const float* a, int64_t a_rs, int64_t i0, int64_t rows, int64_t p0,
+                       int64_t p1, int64_t k0, int64_t kc, bool accumulate) {
+    // The full panels (width nr, every column inside N) in one call, then the last one.
+    const int64_t full_end = std::min(p1, N / B.nr());
+    int64_t p = p0;
+    if (full_end > p) {
+      tiles.tiles(kc, a, a_rs, B.panel(p) + k0 * B.nr(), B.nr() * K, full_end - p,
+                  C + i0 * ldc + p * B.nr(), ldc, rows, accumulate);
+      p = full_end;
+    }
+    for (; p < p1; ++p) {
+      const int64_t w = B.panel_width(p), j0 = p * B.nr();
+      tiles.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
+                 std::min(w, N - j0), accumulate);
+    }
+  };
+  const int64_t sweeps = a_trans ? 1 : col_blocks;  // column blocks outside the work items
+  for (int64_t sweep = 0; sweep < sweeps; ++sweep) {
+    const int64_t cb0 = a_trans ? 0 : sweep, cb1 = a_trans ? col_blocks : sweep + 1;
     auto item = [&](int64_t it) {
-      const int64_t ip0 = it * group, ip1 = std::min(row_panels, ip0 + group);
+      const int64_t ip0 = it * row_panels / items, ip1 = (it + 1) * row_panels / items;
       for (int64_t k0 = 0; k0 < K; k0 += kc_max) {
         const int64_t kc = std::min(kc_max, K - k0);
         const bool accumulate = beta != 0.f || k0 > 0;
@@ -274,41 +311,27 @@ void gemm_packed_unprofiled(int64_t M, const float* A, int64_t lda, bool a_trans
           at = a_scratch(size_t(group * mr * kc_max));
           pack_a_transposed_group(ker, A, lda, M, ip0, ip1, mr, k0, kc, at);
         }
-        for (int64_t ip = ip0; ip < ip1; ++ip) {
-          const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
-          // Rows of A are read in place when k-contiguous and of a tile height; else packed.
-          const bool in_place = !a_trans && gemm_tile_in_place(rows, mr);
-          const float* a;
-          if (in_place) {
-            a = A + i0 * lda + k0;
-          } else if (a_trans) {
-            a = at + (ip - ip0) * mr * kc;
-          } else {
-            float* ap = a_scratch(size_t(mr * kc_max));
-            pack_a(A, lda, i0, rows, k0, kc, mr, ap);
-            a = ap;
-          }
-          const int64_t a_rs = in_place ? lda : 0;
-          // The full panels (width nr, every column inside N) in one call, then the last one.
-          const int64_t full_end = std::min(p1, N / B.nr());
-          int64_t p = p0;
-          if (full_end > p) {
-            tiles.tiles(kc, a, a_rs, B.panel(p) + k0 * B.nr(), B.nr() * K, full_end - p,
-                        C + i0 * ldc + p * B.nr(), ldc, rows, accumulate);
-            p = full_end;
-          }
-          for (; p < p1; ++p) {
-            const int64_t w = B.panel_width(p), j0 = p * B.nr();
-            tiles.tile(kc, a, a_rs, B.panel(p) + k0 * w, w, C + i0 * ldc + j0, ldc, rows,
-                       std::min(w, N - j0), accumulate);
+        for (int64_t cb = cb0; cb < cb1; ++cb) {
+          const int64_t p0 = cb * per_block, p1 = std::min(B.panels(), p0 + per_block);
+          for (int64_t ip = ip0; ip < ip1; ++ip) {
+            const int64_t i0 = ip * mr, rows = std::min(mr, M - i0);
+            if (a_trans) {
+              row_panel(at + (ip - ip0) * mr * kc, 0, i0, rows, p0, p1, k0, kc, accumulate);
+            } else if (gemm_tile_in_place(rows, mr)) {  // A's rows read in place
+              row_panel(A + i0 * lda + k0, lda, i0, rows, p0, p1, k0, kc, accumulate);
+            } else {  // a last row panel of another height, packed with zero rows
+              float* ap = a_scratch(size_t(mr * kc_max));
+              pack_a(A, lda, i0, rows, k0, kc, mr, ap);
+              row_panel(ap, 0, i0, rows, p0, p1, k0, kc, accumulate);
+            }
           }
         }
       }
-      if (last_block && epilogue != nullptr)
+      if (cb1 == col_blocks && epilogue != nullptr)
         for (int64_t ip = ip0; ip < ip1; ++ip)
           epilogue->fn(epilogue->ctx, ip * mr, std::min(mr, M - ip * mr));
     };
-    parallel_for((row_panels + group - 1) / group, threads, ItemFn(item));
+    parallel_for(items, threads, ItemFn(item));
   }
 }
 

@@ -4,7 +4,7 @@
 // row and column tails (tail panels of one, two and three vectors; last row panels of two thirds
 // and one third of a tile, read in place, and of other heights, packed), depth blocks (K > 768)
 // and the agent's 536×512×512, in the three forms (X·Wᵀ, dY·W, dYᵀ·X; dYᵀ·X runs 12×32 on
-// AVX-512, its Aᵀ packed for groups of row panels, partial groups and depth blocks included); and that column blocks of B (X·Wᵀ and dY·W) leave every bit of the results as it is.
+// AVX-512, its Aᵀ packed for groups of row panels, groups of uneven sizes and depth blocks included); and that column blocks of B (all three forms; dYᵀ·X sweeps them inside its groups) leave every bit of the results as it is.
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, test } from 'vitest';
@@ -26,7 +26,7 @@ const SHAPES: [number, number, number][] = [
   [16, 33, 40], // last row panel: 4 rows (a third of 12, two thirds of 6)
   [260, 40, 70], // 8 rows after panels of 12 (two thirds), 2 after panels of 6 (a third)
   [30, 90, 90], // 90 = 64 + a tail of 26 columns (two vectors on AVX-512); 6 rows after 24, packed
-  [800, 9, 150], // dW: depth 800 (two depth blocks), 150 rows = 6 groups of four 6-row panels + 1 panel (AVX2)
+  [800, 9, 150], // dW: depth 800 (two depth blocks), 150 rows = 25 6-row panels in 4 groups of 6–7 (AVX2, 2 threads)
 ];
 // [isa, rows tile]: the rows tile is forced where the ISA has a choice.
 const PATHS = [
@@ -77,9 +77,10 @@ describe.each(PATHS)('GEMM path %s, rows tile %s', (isa, tile) => {
   });
 });
 
-// The column blocks of X·Wᵀ and dY·W (half the L2 by default; none where B fits) must not change
-// a bit: each element is the same dot product in the same order. Forced here from none to blocks
-// of 40 KiB (one to a few panels each, uneven last blocks, with depth blocks at K = 1030).
+// The column blocks of B (half the L2 by default for X·Wᵀ and dY·W, a quarter for dYᵀ·X; none where
+// B fits) must not change a bit: each element is the same dot product in the same order. Forced
+// here from none to blocks of 40 KiB (20 KiB for dYᵀ·X: one to a few panels each, uneven last
+// blocks, with depth blocks at K = 1030 and 800).
 describe('GEMM column blocks', () => {
   test(`give the same bits as no blocks (TDMPC2_GEMM_BLOCK_KIB=0 vs 40, ${best}, 2 threads)`, () => {
     const outputs = ['0', '40'].map(
