@@ -12,14 +12,11 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, test } from 'vitest';
 
-import { backends } from '../../lib/index.js';
+import { cpuRunsIsa } from '../helpers/backends.js';
 import { runPathChild } from '../helpers/path-child.js';
 import { uniform } from '../helpers/random.js';
 
 const child = fileURLToPath(new URL('./epilogue-child.mjs', import.meta.url));
-const cpuIsa = backends().cpu.isa;
-const RANK: Record<string, number> = { scalar: 0, avx2: 1, avx512: 2 };
-const runsOn = (isa: string) => RANK[isa]! <= RANK[cpuIsa]!;
 const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 type ChildOut = { isa: string; epilogueRows: string; outputs: Record<string, string> };
@@ -78,8 +75,8 @@ function requestFor(M: number, K: number, N: number, x: Float32Array, gamma: Flo
   return { M, K, N, x: b64(x), w: b64(uniform(N * K, 2 + N)), b: b64(uniform(N, 5 + N)), gamma: b64(gamma), beta: b64(beta), dy: b64(uniform(M * N, 6 + N, -3, 3)) };
 }
 
-describe.each(['avx512', 'avx2'])('explicit %s epilogue rows', (isa) => {
-  test.skipIf(!runsOn(isa)).each(shapes)(`match the portable loops bit for bit, M=%i K=%i N=%i (skipped on CPUs without ${isa})`, (M, K, N) => {
+describe.each(['avx512', 'avx2'] as const)('explicit %s epilogue rows', (isa) => {
+  test.skipIf(!cpuRunsIsa(isa)).each(shapes)(`match the portable loops bit for bit, M=%i K=%i N=%i (skipped on CPUs without ${isa})`, (M, K, N) => {
     const { x, gamma, beta } = inputs(M, K, N);
     const request = requestFor(M, K, N, x, gamma, beta);
 
@@ -103,7 +100,7 @@ describe.each(['avx512', 'avx2'])('explicit %s epilogue rows', (isa) => {
 });
 
 describe('AVX-512 and AVX2 epilogue rows', () => {
-  test.skipIf(cpuIsa !== 'avx512')('give the same bits as each other (M=37 K=64 N=512; skipped on CPUs without AVX-512)', () => {
+  test.skipIf(!cpuRunsIsa('avx512'))('give the same bits as each other (M=37 K=64 N=512; skipped on CPUs without AVX-512)', () => {
     const { x, gamma, beta } = inputs(37, 64, 512);
     const input = JSON.stringify(requestFor(37, 64, 512, x, gamma, beta));
     expectSameBits(run('avx512', 'explicit', input), run('avx2', 'explicit', input));

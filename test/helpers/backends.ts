@@ -13,6 +13,14 @@ if (process.env.TDMPC2_REQUIRE_CUDA && !cudaAvailable) {
   throw new Error(`TDMPC2_REQUIRE_CUDA is set but CUDA is unavailable: ${cudaSkipReason}`);
 }
 
+// Whether this CPU runs the kernels of an instruction set (TDMPC2_CPU_ISA caps the choice down to
+// it): scalar everywhere, AVX2 on AVX2 and AVX-512 CPUs, AVX-512 only on those.
+const ISA_RANK = { scalar: 0, avx2: 1, avx512: 2 } as const;
+export type CpuIsa = keyof typeof ISA_RANK;
+export function cpuRunsIsa(isa: CpuIsa): boolean {
+  return ISA_RANK[isa] <= ISA_RANK[info.cpu.isa as CpuIsa];
+}
+
 export interface BackendCase {
   device: Device;
   /** True when this backend cannot run here; the suite is skipped and says why. */
