@@ -46,6 +46,9 @@ struct Simd {
 constexpr int kWideMR = 6, kWideNV = 4;   // 6×64
 constexpr int kTallMR = 12, kTallNV = 2;  // 12×32
 constexpr int64_t kPrefetchK = 16;
+// No C prefetch (gemm_tile.inc): the AVX2 family's gain was measured on Zen 3 only, and on Zen 5
+// prefetches of the C tile 24–96 k-steps before its accumulate ran 0.984–1.027× (docs/kernels.md).
+constexpr int64_t kPrefetchCSteps = 0;
 
 #define TDMPC2_GEMM_OWN_PACK_A
 #include "gemm_tile.inc"

@@ -30,6 +30,7 @@ struct Simd {
 constexpr int kMR = 6;
 constexpr int kNV = 2;
 constexpr int64_t kPrefetchK = 0;
+constexpr int64_t kPrefetchCSteps = 0;
 
 #include "gemm_tile.inc"
 
