@@ -34,7 +34,7 @@ namespace {
 
 constexpr int64_t kMaxKc = 512;         // depth block when K is cut (A panel of 12×512 in L1)
 constexpr int64_t kSingleBlockK = 768;  // up to this depth, one block (no C re-reads)
-// dYᵀ·X row panels per work item, at most: their Aᵀ is packed together (pack_a_transposed_group)
+// dYᵀ·X row panels per work item, at most: their Aᵀ is packed together (pack_a_transposed)
 // and each column block of B serves them in turn from L2. Groups of 4, 8 and 16 ran a
 // 512×256×512 dYᵀ·X 1.037, 1.033 and 1.045× as fast as panel by panel on Zen 3 (tools/gemm-ab,
 // 300 pairs each, before the blocks); with the blocks (128 KiB), 1.011/1.017, 1.018/1.021 and
@@ -133,26 +133,6 @@ float* a_scratch(size_t n) {
     buf.n = n;
   }
   return buf.p;
-}
-
-// The Aᵀ panels of row panels [ip0, ip1) of dYᵀ·X over depth [k0, k0 + kc), each [kc][mr]
-// (rows past M zero), kc·mr floats apart in dst: a few k-steps at a time across all the panels.
-// Panel by panel, each k-step reads mr floats of a row of A, a line 2 KiB or more from the last
-// (rows of A are as long as the layer is wide), and the lines of one panel's k-steps fall into a
-// few L1 sets, so the next panels fetched them again from L2: ~4.5 % of a 512×256×512 dYᵀ·X under
-// perf on Zen 3. A few k-steps across the group use each line while it is in L1.
-void pack_a_transposed_group(const GemmKernel& ker, const float* A, int64_t lda, int64_t M,
-                             int64_t ip0, int64_t ip1, int64_t mr, int64_t k0, int64_t kc,
-                             float* dst) {
-  constexpr int64_t kSteps = 8;
-  for (int64_t k = 0; k < kc; k += kSteps) {
-    const int64_t n = std::min(kSteps, kc - k);
-    for (int64_t ip = ip0; ip < ip1; ++ip) {
-      const int64_t i0 = ip * mr;
-      ker.pack_a_transposed(A + (k0 + k) * lda + i0, lda, n, std::min(mr, M - i0), mr,
-                            dst + (ip - ip0) * mr * kc + k * mr);
-    }
-  }
 }
 
 // Rows [i0, i0 + rows) × depth [k0, k0 + kc) of A (row-major) as a [kc][mr] panel, rows ≥ `rows`
@@ -309,7 +289,7 @@ void gemm_packed_unprofiled(int64_t M, const float* A, int64_t lda, bool a_trans
         float* at = nullptr;  // the group's Aᵀ panels (dYᵀ·X)
         if (a_trans) {
           at = a_scratch(size_t(group * mr * kc_max));
-          pack_a_transposed_group(ker, A, lda, M, ip0, ip1, mr, k0, kc, at);
+          ker.pack_a_transposed(A + k0 * lda + ip0 * mr, lda, kc, M - ip0 * mr, mr, ip1 - ip0, at);
         }
         for (int64_t cb = cb0; cb < cb1; ++cb) {
           const int64_t p0 = cb * per_block, p1 = std::min(B.panels(), p0 + per_block);

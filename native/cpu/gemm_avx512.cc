@@ -55,8 +55,8 @@ constexpr int64_t kPrefetchCSteps = 0;
 
 // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels, mr ≤ 16): one masked
 // load and one masked store per k. The portable loop became scalar inserts, ~3 % of an update.
-TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t kc, int64_t rows,
-                                          int64_t mr, float* dst) {
+TDMPC2_GEMM_TARGET void pack_a_transposed_panel(const float* A, int64_t lda, int64_t kc,
+                                                int64_t rows, int64_t mr, float* dst) {
   static_assert(kWideMR <= 16 && kTallMR <= 16, "a row panel fits one vector");
   const __mmask16 valid = __mmask16((1u << rows) - 1u);  // masked-off lanes are not read
   const __mmask16 panel = __mmask16((1u << mr) - 1u);
@@ -124,9 +124,11 @@ const GemmKernel& gemm_kernel_avx512(bool wide_rows) {
   static const GemmTiles tall{kTallMR, kTallNV * Simd::W, tile<kTallMR, kTallNV>,
                               tiles<kTallMR, kTallNV>};
   static const GemmKernel with_wide{
-      "avx512", Simd::W, wide, tall, pack_b_transposed, pack_b, pack_a_transposed};
+      "avx512", Simd::W, wide, tall, pack_b_transposed, pack_b,
+      pack_a_transposed_steps<pack_a_transposed_panel>};
   static const GemmKernel with_tall{
-      "avx512", Simd::W, tall, tall, pack_b_transposed, pack_b, pack_a_transposed};
+      "avx512", Simd::W, tall, tall, pack_b_transposed, pack_b,
+      pack_a_transposed_steps<pack_a_transposed_panel>};
   return wide_rows ? with_wide : with_tall;
 }
 

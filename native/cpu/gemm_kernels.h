@@ -38,9 +38,11 @@ struct GemmKernel {
                             float* dst);
   // dst[k][w] = B[k·ldb + j] for j < cols, 0 beyond: one panel of a row-major B[K,N].
   void (*pack_b)(const float* B, int64_t ldb, int64_t kc, int64_t cols, int64_t w, float* dst);
-  // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond: a row panel of op(A) = Aᵀ (mr ≤ 16).
-  void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t rows, int64_t mr,
-                            float* dst);
+  // The Aᵀ panels of a dYᵀ·X work item: `panels` row panels of op(A) = Aᵀ, panel q at
+  // dst + q·mr·kc as [kc][mr] with dst[k][r] = A[k·lda + q·mr + r] for q·mr + r < cols, 0 beyond
+  // (mr ≤ 16).
+  void (*pack_a_transposed)(const float* A, int64_t lda, int64_t kc, int64_t cols, int64_t mr,
+                            int64_t panels, float* dst);
 };
 
 // Whether a row panel of `rows` rows (≤ mr) can be read in place by the micro-kernel: the full

@@ -45,7 +45,8 @@ const GemmKernel& gemm_kernel_scalar() {
   static const GemmKernel k{"scalar", Simd::W,
                             {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
                             {kMR, kNV * Simd::W, tile<kMR, kNV>, tiles<kMR, kNV>},
-                            pack_b_transposed, pack_b, pack_a_transposed};
+                            pack_b_transposed, pack_b,
+                            pack_a_transposed_steps<pack_a_transposed_panel>};
   return k;
 }
 
