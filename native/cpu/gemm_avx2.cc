@@ -62,9 +62,9 @@ TDMPC2_GEMM_TARGET void pack_a_transposed_panel(const float* A, int64_t lda, int
 // rows (2 KiB or more apart, a new 4 KiB page every other row or more often: no stream prefetch
 // crosses that). The loads of one pack instruction that switched panels every 8 k-steps
 // (pack_a_transposed_steps) gave it no stride to follow; on Zen 3 this ran a 512×256×512 dYᵀ·X
-// 1.013–1.040× as fast (tools/gemm-ab tn-call, 300 pairs; 1.020 and 1.022× beside a
-// memory-streaming process on the other vCPU; A/A runs 1.005×). The last k-step stores exactly
-// kMR floats, since the next panel starts there.
+// 1.006–1.040× as fast (tools/gemm-ab tn-call, 300 pairs; more when the machine was loaded;
+// 1.007–1.022× beside a memory-streaming process on the other vCPU; A/A runs 1.005×). The last
+// k-step stores exactly kMR floats, since the next panel starts there.
 template <int P>
 TDMPC2_GEMM_TARGET void pack_a_transposed_full(const float* A, int64_t lda, int64_t kc,
                                                float* dst) {
