@@ -40,6 +40,11 @@ constexpr int64_t kPrefetchCSteps = 32;
 #define TDMPC2_GEMM_OWN_PACK_A
 #include "gemm_tile.inc"
 
+// The mask of a vmaskmovps load of the first n lanes (masked-off lanes are not read).
+TDMPC2_GEMM_TARGET inline __m256i first_lanes(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 // dst[k][mr] = A[k·lda + r] for r < rows, 0 beyond (the dYᵀ·X row panels, mr ≤ 8): one masked
 // load per k (masked-off lanes are not read, so a last panel never reads past A) and one 8-float
 // store, whose lanes past mr the next k overwrites; the last k's go through a local copy
@@ -48,8 +53,7 @@ TDMPC2_GEMM_TARGET void pack_a_transposed_panel(const float* A, int64_t lda, int
                                                 int64_t rows, int64_t mr, float* dst) {
   static_assert(kMR <= 8, "a row panel fits one vector");
   if (kc <= 0) return;
-  const __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(int(rows)),
-                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i valid = first_lanes(int(rows));
   for (int64_t k = 0; k + 1 < kc; ++k)
     _mm256_storeu_ps(dst + k * mr, _mm256_maskload_ps(A + k * lda, valid));
   alignas(32) float last[8];
@@ -68,8 +72,7 @@ TDMPC2_GEMM_TARGET void pack_a_transposed_panel(const float* A, int64_t lda, int
 template <int P>
 TDMPC2_GEMM_TARGET void pack_a_transposed_full(const float* A, int64_t lda, int64_t kc,
                                                float* dst) {
-  const __m256i valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(kMR),
-                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  const __m256i valid = first_lanes(kMR);
   for (int64_t k = 0; k + 1 < kc; ++k) {
 #pragma GCC unroll 8
     for (int q = 0; q < P; ++q)
@@ -91,9 +94,8 @@ TDMPC2_GEMM_TARGET void pack_a_transposed_full(const float* A, int64_t lda, int6
 TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t kc, int64_t cols,
                                           int64_t mr, int64_t panels, float* dst) {
   if (kc <= 0) return;
-  int64_t q = 0;
   const int64_t full = mr == kMR ? std::min(panels, cols / kMR) : 0;
-  for (; q < full; q += 8) {
+  for (int64_t q = 0; q < full; q += 8) {
     const float* a = A + q * kMR;
     float* d = dst + q * kMR * kc;
     switch (std::min<int64_t>(8, full - q)) {
@@ -107,7 +109,7 @@ TDMPC2_GEMM_TARGET void pack_a_transposed(const float* A, int64_t lda, int64_t k
       default: pack_a_transposed_full<1>(a, lda, kc, d); break;
     }
   }
-  for (q = full; q < panels; ++q) {
+  for (int64_t q = full; q < panels; ++q) {
     const int64_t rows = std::max<int64_t>(0, std::min(mr, cols - q * mr));
     pack_a_transposed_panel(A + q * mr, lda, kc, rows, mr, dst + q * mr * kc);
   }
