@@ -18,9 +18,9 @@
 #include "tdmpc2/math/simnorm.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "avx512_intrinsics.h"
 
-#define TDMPC2_EPI_TARGET __attribute__((target("avx512f,avx512dq,avx2,fma")))
+#define TDMPC2_EPI_TARGET TDMPC2_AVX512_TARGET("avx512f,avx512dq,avx2,fma")
 
 namespace tdmpc2::cpu {
 namespace {

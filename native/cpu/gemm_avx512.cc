@@ -18,14 +18,13 @@
 // Other vendors take 6×64. TDMPC2_GEMM_ROWS_TILE=6x64|12x32 overrides the choice (the tests run
 // both on any AVX-512 CPU).
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 #include <cstdint>
 
+#include "avx512_intrinsics.h"
 #include "gemm_kernels.h"
 
 #define TDMPC2_GEMM_TARGET \
-  __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi,bmi2,popcnt,lzcnt")))
+  TDMPC2_AVX512_TARGET("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,bmi,bmi2,popcnt,lzcnt")
 
 namespace tdmpc2::cpu {
 namespace {

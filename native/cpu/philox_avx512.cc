@@ -6,9 +6,9 @@
 #include "philox_simd.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
+#include "avx512_intrinsics.h"
 
-#define TDMPC2_PHILOX_TARGET __attribute__((target("avx512f,avx512dq,avx2,fma")))
+#define TDMPC2_PHILOX_TARGET TDMPC2_AVX512_TARGET("avx512f,avx512dq,avx2,fma")
 
 namespace tdmpc2::cpu {
 namespace {

@@ -27,6 +27,7 @@ const SHAPES: [number, number, number][] = [
   [536, 37, 101],
   [536, 512, 512],
   [16, 33, 40], // last row panel: 4 rows (a third of 12, two thirds of 6)
+  [16, 100, 100], // the same 4 rows under three full 32-column panels: 12×32's three-panel tile
   [260, 40, 70], // 8 rows after panels of 12 (two thirds), 2 after panels of 6 (a third)
   [30, 90, 90], // 90 = 64 + a tail of 26 columns (two vectors on AVX-512); 6 rows after 24, packed
   [800, 9, 150], // dW: depth 800 (two depth blocks), 150 rows = 25 6-row panels in 4 groups of 6–7 (AVX2, 2 threads)
