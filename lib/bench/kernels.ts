@@ -81,7 +81,8 @@ export interface GemmRow {
    * ms / ours (the two ran back to back in each round). */
   peers: { label: string; ms: number; gflops: number; paired: number }[];
   /** The lowest peer's `paired` ratio: ≥ 1 means we are at least as fast as the fastest OpenBLAS.
-   * Paired round by round because the core's clock drifts between rounds (see PAIRED_RATIO). */
+   * Paired round by round because the core's clock drifts between rounds (docs/kernels.md,
+   * "Paired ratios against OpenBLAS"). */
   vsOpenBlas: number | null;
   /** The fastest peer's median ms / ours, over all rounds: the unpaired ratio, for comparison. */
   vsOpenBlasOfMedians: number | null;
@@ -131,13 +132,6 @@ export interface KernelBenchReport {
   mlp: MlpRow[];
 }
 
-// PAIRED_RATIO: why vsOpenBlas compares each round's medians, then takes the median of those
-// ratios, instead of dividing the medians of all rounds. On this shared VM the FMA probe moved
-// between 102 and 110 GFLOP/s from run to run and within runs (2026-12-03), and the two sides of
-// the unpaired ratio sample that drift at different moments: in three runs minutes apart the
-// 1024×512×512 X·Wᵀ's unpaired ratio to OpenBLAS Haswell read 0.98, 1.03 and 1.04×, its paired
-// one 1.028, 1.025 and 1.038× (tools/gemm-ab/openblas.sh, calls alternating in one process:
-// 1.019× for 536×512×512).
 const GEMMS: { workload: string; form: GemmForm; M: number; K: number; N: number }[] = [
   { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 256, K: 512, N: 512 },
   { workload: 'Y = X·Wᵀ (forward)', form: 'nt', M: 536, K: 512, N: 512 },
@@ -251,6 +245,11 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
     const twoLoops = { loops: 0, helped: 0 };
     const peaks: number[] = [];
     const peerTimes = peers.map(() => [] as number[]);
+    // Each round's median, ours (one thread) and each peer's, for the paired ratio: the clock
+    // drifts between rounds, and an unpaired ratio of medians over all rounds read 0.98–1.04×
+    // where the paired one read 1.025–1.038× (1024×512×512 X·Wᵀ, 2026-12-03).
+    const oursByRound: number[] = [];
+    const peersByRound = peers.map(() => [] as number[]);
     setNumThreads(1);
     timeCalls(run, 3);
     for (const p of peers) await p.time(g.form, g.M, g.K, g.N, beta, 2);
@@ -258,7 +257,9 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
       setNumThreads(1);
       run(); // after a thread-count change, the first call also starts or stops workers
       peaks.push(fmaPeak(0.002));
-      one.push(...timeCalls(run, reps));
+      const t = timeCalls(run, reps);
+      one.push(...t);
+      oursByRound.push(median(t));
       if (packedW) onePacked.push(...packedW(reps));
       peaks.push(fmaPeak(0.002));
     };
@@ -277,8 +278,6 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
       twoLoops.loops += after.loops - before.loops;
       twoLoops.helped += after.helped - before.helped;
     };
-    const oursByRound: number[] = []; // each round's median one-thread time
-    const peersByRound = peers.map(() => [] as number[]);
     for (let r = 0; r < rounds; r++) {
       // The two thread counts swap places every round, so neither always follows the peers
       // (which evict our data from the caches).
@@ -289,7 +288,6 @@ export async function runKernelBenchmarks(options: KernelBenchOptions = {}): Pro
         peersByRound[i]!.push(median(t));
       }
       (r % 2 ? oneThread : twoThreads)();
-      oursByRound.push(median(one.slice(one.length - reps)));
     }
     dispose();
     allPeaks.push(...peaks);

@@ -10,7 +10,7 @@ export function median(xs: readonly number[]): number {
  * The median over rounds of peer[r] / ours[r], where ours[r] and peer[r] are the two sides' times
  * in round r (each that round's median): ≥ 1 when ours is the faster. Pairing within a round
  * cancels the drift of the core's clock between rounds, which an unpaired ratio of the two sides'
- * medians over all rounds does not (lib/bench/kernels.ts, PAIRED_RATIO).
+ * medians over all rounds does not (docs/kernels.md, "Paired ratios against OpenBLAS").
  */
 export function pairedRatio(peer: readonly number[], ours: readonly number[]): number {
   if (peer.length !== ours.length || ours.length === 0)
